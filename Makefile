@@ -1,0 +1,58 @@
+# Showcase: two commands on a fresh machine with Python 3.11+ and make.
+#   make serve   set up, then serve the site with live reload at http://127.0.0.1:8000
+#   make test    set up (with Chromium for the browser tests), then run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Material and ProperDocs each print a long notice about MkDocs 2 on every run.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: help serve build check test chromium clean
+
+help:
+	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown)"
+	@echo "make build   write the published site to site/ (drafts left out)"
+	@echo "make check   check every case study and toolkit chapter"
+	@echo "make test    run every test"
+
+# The site's own dependencies, pinned by constraints.txt.
+$(VENV)/.site-installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+# Test dependencies on top.
+$(VENV)/.test-installed: $(VENV)/.site-installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+serve: $(VENV)/.site-installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.site-installed
+	$(BIN)/mkdocs build --strict --site-dir site
+
+check: $(VENV)/.site-installed
+	$(BIN)/showcase check
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium package for the browser tests ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "No /usr/bin/chromium and no apt-get: the browser tests will be skipped (they fail under CI)."; \
+	fi
+
+test: $(VENV)/.test-installed chromium
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,182 @@
+"""The content model: plain dataclasses that every later stage reads.
+
+Reading builds these once; checking, relating and rendering only read them.
+Nothing here knows about files, YAML or MkDocs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a controlled vocabulary, such as the theme "Peer support"."""
+
+    vocabulary: str  # the front-matter field, e.g. "themes"
+    label: str
+    slug: str
+    description: str
+
+
+@dataclass
+class Vocabulary:
+    """A controlled vocabulary, such as themes or regions.
+
+    ``field`` is the front-matter key that uses it, ``slug`` the URL segment of
+    its pages. ``multiple`` vocabularies take a list of terms.
+    """
+
+    field: str
+    title: str
+    singular: str  # the heading beside a case's terms, e.g. "Region"
+    slug: str
+    description: str
+    multiple: bool
+    required: bool
+    terms: list[Term]
+
+    def find(self, label: str) -> Term | None:
+        """The term with this label, ignoring case and outer spaces."""
+        wanted = label.strip().casefold()
+        for term in self.terms:
+            if term.label.casefold() == wanted:
+                return term
+        return None
+
+
+@dataclass
+class Taxonomy:
+    """All vocabularies, in the order the taxonomy file gives them."""
+
+    vocabularies: list[Vocabulary] = field(default_factory=list)
+
+    def get(self, field_name: str) -> Vocabulary | None:
+        for vocabulary in self.vocabularies:
+            if vocabulary.field == field_name:
+                return vocabulary
+        return None
+
+    @property
+    def fields(self) -> list[str]:
+        return [v.field for v in self.vocabularies]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A pull quote shown near the top of a case page."""
+
+    text: str
+    by: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of a case study's required sections, with its Markdown body."""
+
+    title: str
+    body: str
+    line: int  # where the heading is in the source file
+
+
+@dataclass
+class Case:
+    """A case study, read from ``cases/<slug>.md`` and checked field by field."""
+
+    slug: str
+    source: str  # path shown to authors, relative to the project
+    title: str
+    provider: str
+    summary: str
+    published: date
+    reviewed: date | None
+    terms: dict[str, list[Term]]  # vocabulary field -> terms, in the author's order
+    quote: Quote | None
+    related: list[str]  # hand-picked slugs, as written
+    draft: bool
+    sections: list[Section]
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+
+    def terms_of(self, field_name: str) -> list[Term]:
+        return self.terms.get(field_name, [])
+
+    @property
+    def themes(self) -> list[Term]:
+        return self.terms_of("themes")
+
+    @property
+    def all_terms(self) -> list[Term]:
+        return [term for terms in self.terms.values() for term in terms]
+
+
+@dataclass
+class Chapter:
+    """A chapter of a toolkit: guidance that case studies illustrate."""
+
+    toolkit: str  # the toolkit's slug
+    slug: str
+    source: str
+    src_uri: str  # path inside the docs folder, as the builder knows it
+    title: str
+    order: int
+    summary: str
+    themes: list[Term]
+    body: str
+    lines: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # keys MkDocs reads, such as `hide`
+
+
+@dataclass
+class Toolkit:
+    """A folder of chapters under the toolkit directory, read in ``order``."""
+
+    slug: str
+    title: str
+    summary: str
+    intro: str  # Markdown from the toolkit's own index.md, if it has one
+    src_uri: str  # where its contents page lives inside the docs folder
+    chapters: list[Chapter] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HomeText:
+    """The introduction an editor writes in ``docs/index.md``."""
+
+    title: str
+    body: str
+
+
+@dataclass
+class Catalogue:
+    """Everything the site is built from, already checked.
+
+    Cases are newest first (ties by title), so every list on the site agrees.
+    """
+
+    taxonomy: Taxonomy
+    cases: list[Case]
+    toolkits: list[Toolkit]
+    home: HomeText | None = None
+    _by_slug: dict[str, Case] = field(init=False, repr=False)
+    _by_term: dict[Term, list[Case]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Indexes, so that thousands of cases cost one pass, not one per lookup.
+        self._by_slug = {case.slug: case for case in self.cases}
+        self._by_term = {}
+        for case in self.cases:
+            for term in case.all_terms:
+                self._by_term.setdefault(term, []).append(case)
+
+    def case(self, slug: str) -> Case | None:
+        return self._by_slug.get(slug)
+
+    def cases_with(self, term: Term) -> list[Case]:
+        """Cases tagged with ``term``, newest first."""
+        return self._by_term.get(term, [])
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return [chapter for toolkit in self.toolkits for chapter in toolkit.chapters]

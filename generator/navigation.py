@@ -1,0 +1,35 @@
+"""The site's navigation: Home, Browse, the vocabularies, the toolkit, About.
+
+Case pages and term pages stay out of it: every page carries the whole
+navigation, so listing a thousand cases there made builds five times slower.
+The result uses the nested-list form that MkDocs' ``nav:`` setting takes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import addresses
+from .config import Settings
+from .model import Catalogue
+
+NavItem = Any  # a path, or {title: path or [items]}
+
+
+def build_nav(catalogue: Catalogue, settings: Settings, docs_dir: Path) -> list[NavItem]:
+    nav: list[NavItem] = [
+        {settings.label("home_title"): addresses.HOME},
+        {settings.label("browse_title"): addresses.BROWSE},
+    ]
+    vocabularies = catalogue.taxonomy.vocabularies
+    if vocabularies:
+        nav.append({settings.label("browse_by"): [
+            {v.title: addresses.vocabulary_page(v)} for v in vocabularies]})
+    if catalogue.toolkits:
+        toolkit_items: list[NavItem] = [addresses.toolkits_page(settings.toolkit_dir)]
+        for toolkit in catalogue.toolkits:
+            toolkit_items.append({toolkit.title: [toolkit.src_uri, *(c.src_uri for c in toolkit.chapters)]})
+        nav.append({settings.label("toolkit"): toolkit_items})
+    if (docs_dir / "about.md").is_file():
+        nav.append({settings.label("about"): "about.md"})
+    return nav

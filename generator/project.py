@@ -1,0 +1,103 @@
+"""Finding a Showcase project: its ``mkdocs.yml``, folders and settings.
+
+The command line reads ``mkdocs.yml`` itself (no MkDocs import), tolerating
+the ``!!python/name:`` and ``!ENV`` tags that MkDocs configurations use.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import Settings, settings_from
+from .problems import Problems
+from .read.yaml_nodes import describe_yaml_error
+
+PLUGIN_NAME = "showcase"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Safe YAML that reads MkDocs' custom tags as empty values."""
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where everything is. Paths shown to authors are relative to ``root``."""
+
+    root: Path
+    config_file: Path
+    docs_dir: Path
+    settings: Settings
+    site_name: str = ""
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / self.settings.cases_dir
+
+    @property
+    def taxonomy_file(self) -> Path:
+        return self.root / self.settings.taxonomy
+
+    def shown(self, path: Path) -> str:
+        """A path as an author would type it: relative to the project."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``showcase`` plugin's options, or ``None`` when it is not listed."""
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return dict(options or {})
+    return None
+
+
+def find_config(start: Path) -> Path | None:
+    """``mkdocs.yml`` in ``start`` or the nearest folder above it."""
+    for folder in [start, *start.parents]:
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_project(config_file: Path) -> tuple[Project | None, Problems]:
+    """Read ``mkdocs.yml`` into a ``Project``, or say what stops that."""
+    problems = Problems()
+    shown = config_file.name
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+        config = yaml.load(text, Loader=_TolerantLoader)
+    except OSError as error:
+        problems.add(shown, None, f"The site configuration could not be read ({error.strerror}).",
+                     "Run the command from the folder that holds mkdocs.yml.")
+        return None, problems
+    except yaml.YAMLError as error:
+        described = describe_yaml_error(error)
+        problems.add(shown, described.line, f"The site configuration is not valid YAML: {described.message}.",
+                     "Check the indentation on this line and the one above it.")
+        return None, problems
+    if not isinstance(config, dict):
+        problems.add(shown, 1, "The site configuration is empty.", "Add `site_name:` and the `plugins:` list.")
+        return None, problems
+    options = plugin_options(config)
+    if options is None:
+        problems.add(shown, None, "The `showcase` plugin is not listed in the site configuration.",
+                     "Add `- showcase` under `plugins:` in mkdocs.yml.")
+        return None, problems
+    settings, found = settings_from(options, shown)
+    problems.extend(found)
+    root = config_file.parent
+    return Project(root=root, config_file=config_file, docs_dir=root / str(config.get("docs_dir") or "docs"),
+                   settings=settings, site_name=str(config.get("site_name") or "")), problems

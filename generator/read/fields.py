@@ -1,0 +1,187 @@
+"""Checking front-matter values one field at a time.
+
+Each function takes the raw value, reports a problem on the key's line when it
+is wrong, and returns the clean value (or ``None``), so one bad field never
+hides the problems in the others.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from typing import Any
+
+import yaml
+
+from ..model import Quote, Term, Vocabulary
+from ..problems import Problems
+from .source import Source
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def nearest(word: str, choices: list[str]) -> str | None:
+    """The choice closest to ``word``, for "did you mean" hints."""
+    folded = {choice.casefold(): choice for choice in choices}
+    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    guess = nearest(word, choices)
+    return f'Did you mean "{guess}"? ' if guess else ""
+
+
+def raw_scalar(source: Source, key: str) -> str | None:
+    """The text exactly as written, so ``title: 1984`` stays "1984", not 1984."""
+    node = source.meta.nodes.get(key)
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    return None
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and not value)
+
+
+def text(source: Source, key: str, problems: Problems, *, required: bool,
+         what: str = "") -> str | None:
+    """A single line or paragraph of text."""
+    value = source.meta.values.get(key)
+    if is_missing(value):
+        if required:
+            problems.add(source.path, source.line(key), f"The required field `{key}` is missing or empty.",
+                         f"Add a line `{key}: ...` to the front matter{what}.")
+        return None
+    if isinstance(value, (list, dict)):
+        problems.add(source.path, source.line(key), f"The field `{key}` should be plain text, not a list.",
+                     f"Write it on one line, like `{key}: Some text`.")
+        return None
+    written = raw_scalar(source, key)
+    return (written if written is not None else str(value)).strip()
+
+
+def iso_date(source: Source, key: str, problems: Problems, *, required: bool) -> date | None:
+    """A date written as YYYY-MM-DD, which sorts and reads the same everywhere."""
+    value = source.meta.values.get(key)
+    if is_missing(value):
+        if required:
+            problems.add(source.path, source.line(key), f"The required field `{key}` is missing or empty.",
+                         f"Add a line `{key}: 2024-06-30` (year-month-day) to the front matter.")
+        return None
+    written = str(value).strip()
+    if not _ISO_DATE.match(written):
+        problems.add(source.path, source.line(key),
+                     f'The date in `{key}` is "{written}", which is not in the form YYYY-MM-DD.',
+                     f"Write it as year-month-day with two-digit months and days, like `{key}: 2024-06-30`.")
+        return None
+    try:
+        return date.fromisoformat(written)
+    except ValueError:
+        problems.add(source.path, source.line(key), f'The date in `{key}` is "{written}", which is not a real date.',
+                     "Check the month and the day, like `2024-06-30`.")
+        return None
+
+
+def as_list(source: Source, key: str, problems: Problems) -> list[Any]:
+    """A list field; a single value is accepted as a list of one."""
+    value = source.meta.values.get(key)
+    if is_missing(value):
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        problems.add(source.path, source.line(key), f"The field `{key}` should be a list.",
+                     f"Write it like `{key}: [First, Second]`.")
+        return []
+    return [value]
+
+
+def terms(source: Source, vocabulary: Vocabulary, taxonomy_path: str,
+          problems: Problems) -> list[Term]:
+    """Terms from one vocabulary, matched by label whatever their case."""
+    key = vocabulary.field
+    line = source.line(key)
+    labels = [term.label for term in vocabulary.terms]
+    written = as_list(source, key, problems)
+    if not written:
+        if vocabulary.required and is_missing(source.meta.values.get(key)):
+            problems.add(source.path, line, f"The required field `{key}` is missing or empty.",
+                             f"Add a line like `{key}: [{labels[0] if labels else '...'}]` "
+                             f"with one or more of: {', '.join(labels)}.")
+        return []
+    if not vocabulary.multiple and len(written) > 1:
+        problems.add(source.path, line, f"The field `{key}` takes one {vocabulary.title.lower()} term, not a list.",
+                     f"Keep the one that fits best, like `{key}: {written[0]}`.")
+        return []
+    found: list[Term] = []
+    for item in written:
+        label = str(item).strip() if not isinstance(item, (list, dict)) else ""
+        term = vocabulary.find(label) if label else None
+        if term is None:
+            problems.add(source.path, line, f'`{key}` has "{label or item}", which is not one of the {vocabulary.title.lower()}.',
+                         f"{did_you_mean(label, labels)}The {vocabulary.title.lower()} are: {', '.join(labels)}. "
+                         f"To add a new one, add it to {taxonomy_path}.")
+        elif term in found:
+            problems.add(source.path, line, f'`{key}` lists "{term.label}" twice.', "Remove the repeat.")
+        else:
+            found.append(term)
+    return found
+
+
+def boolean(source: Source, key: str, problems: Problems) -> bool:
+    value = source.meta.values.get(key)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    problems.add(source.path, source.line(key), f'The field `{key}` should be true or false, not "{value}".',
+                 f"Write `{key}: true` or `{key}: false`.")
+    return False
+
+
+def integer(source: Source, key: str, problems: Problems, *, required: bool) -> int | None:
+    value = source.meta.values.get(key)
+    if value is None:
+        if required:
+            problems.add(source.path, source.line(key), f"The required field `{key}` is missing.",
+                         f"Add a line `{key}: 1` (a whole number) to the front matter.")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.add(source.path, source.line(key), f'The field `{key}` should be a whole number, not "{value}".',
+                     f"Write it like `{key}: 3`.")
+        return None
+    return value
+
+
+def quote(source: Source, problems: Problems) -> Quote | None:
+    """``quote: {text: ..., by: ..., role: ...}``; ``text`` is the one it needs."""
+    value = source.meta.values.get("quote")
+    if is_missing(value):
+        return None
+    line = source.line("quote")
+    if isinstance(value, str):
+        return Quote(text=value.strip())
+    if not isinstance(value, dict):
+        problems.add(source.path, line, "The field `quote` should have `text`, and may have `by` and `role`.",
+                     "Write it like `quote: {text: \"What they said\", by: Amira, role: Learner representative}`.")
+        return None
+    unknown = sorted(set(map(str, value)) - {"text", "by", "role"})
+    if unknown:
+        problems.add(source.path, line, f"The quote has {', '.join(f'`{k}`' for k in unknown)}, which it does not use.",
+                     "A quote may have only `text`, `by` and `role`.")
+    said = value.get("text")
+    if is_missing(said) or isinstance(said, (list, dict)):
+        problems.add(source.path, line, "The quote has no `text`.",
+                     "Add what the person said as `text: \"...\"`, or remove the quote.")
+        return None
+    return Quote(text=str(said).strip(), by=str(value.get("by") or "").strip(),
+                 role=str(value.get("role") or "").strip())
+
+
+def unknown_fields(source: Source, known: list[str], problems: Problems) -> None:
+    """Flag fields nobody reads, which are usually typos of ones we do."""
+    for key in source.meta.lines:
+        if key not in known:
+            problems.add(source.path, source.line(key), f"The field `{key}` is not one Showcase knows.",
+                         f"{did_you_mean(key, known)}The fields are: {', '.join(known)}.")

@@ -1,0 +1,98 @@
+"""Splitting a case study's body into its level-2 sections.
+
+Headings inside fenced code blocks are not headings, and both Markdown heading
+styles (``## Title`` and a line underlined with ``---``) count.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATTRS = re.compile(r"\s*\{[^}]*\}\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass
+class Heading:
+    level: int
+    title: str
+    line: int  # file line
+
+
+@dataclass
+class RawSection:
+    """A level-2 heading and the Markdown up to the next one."""
+
+    heading: Heading
+    body: str
+
+
+@dataclass
+class Split:
+    """What the body holds: text before the first section, level-1 headings, sections."""
+
+    preamble: str
+    preamble_line: int
+    top_headings: list[Heading]
+    sections: list[RawSection]
+
+
+def normalise(title: str) -> str:
+    """Compare headings as people read them: any case, any apostrophe."""
+    title = title.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", title).strip().rstrip(":.").casefold()
+
+
+def is_blank(markdown: str) -> bool:
+    """True when nothing but white space and comments (such as prompts) is left."""
+    return not _COMMENT.sub("", markdown).strip()
+
+
+def split_sections(body: str, first_line: int) -> Split:
+    """Cut ``body`` (which starts at file line ``first_line``) at level-2 headings."""
+    lines = body.split("\n")
+    fence: str | None = None
+    headings: list[tuple[int, Heading]] = []  # (index of first line of heading, heading)
+    skip_to = -1
+    for index, line in enumerate(lines):
+        if index <= skip_to:
+            continue
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            title = _ATTRS.sub("", atx.group(2) or "").strip()
+            headings.append((index, Heading(len(atx.group(1)), title, first_line + index)))
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        setext = _SETEXT.match(following)
+        if setext and line.strip() and not line.startswith((" " * 4, "\t")) \
+                and (index == 0 or not lines[index - 1].strip()):
+            level = 1 if setext.group(1)[0] == "=" else 2
+            title = _ATTRS.sub("", line).strip()
+            headings.append((index, Heading(level, title, first_line + index)))
+            skip_to = index + 1
+    top = [h for _, h in headings if h.level == 1]
+    cuts = [(i, h) for i, h in headings if h.level == 2]
+    end_of_preamble = cuts[0][0] if cuts else len(lines)
+    sections = []
+    for position, (index, heading) in enumerate(cuts):
+        start = index + (2 if _is_setext_at(lines, index) else 1)
+        stop = cuts[position + 1][0] if position + 1 < len(cuts) else len(lines)
+        sections.append(RawSection(heading, "\n".join(lines[start:stop]).strip("\n")))
+    preamble = "\n".join(lines[:end_of_preamble])
+    first_text = next((i for i, l in enumerate(lines[:end_of_preamble]) if l.strip()), 0)
+    return Split(preamble, first_line + first_text, top, sections)
+
+
+def _is_setext_at(lines: list[str], index: int) -> bool:
+    return not _ATX.match(lines[index]) and index + 1 < len(lines) and bool(_SETEXT.match(lines[index + 1]))

@@ -1,0 +1,95 @@
+"""Reading one Markdown file with YAML front matter, keeping line numbers.
+
+python-frontmatter's YAML handler defines what a front-matter boundary is; we
+also keep where each part starts so that problems point at the author's line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontmatter.default_handlers import YAMLHandler
+
+from ..problems import Problems
+from .yaml_nodes import Mapping, load_yaml, mapping_of
+
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+@dataclass
+class Source:
+    """A file's front matter (with key lines) and its Markdown body."""
+
+    path: str  # as shown to authors
+    meta: Mapping
+    body: str
+    body_line: int  # file line where ``body`` starts
+
+    def line(self, key: str) -> int:
+        """The file line of a front-matter key, or of the front matter's start."""
+        return self.meta.lines.get(key, 1)
+
+
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """The file's text, or ``None`` with a problem if it is not UTF-8 or empty."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.add(shown, None, f"The file could not be read ({error.strerror}).",
+                     "Check that it exists and that you are allowed to read it.")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(
+            shown, line,
+            "The file is not saved as UTF-8 text, so some characters cannot be read.",
+            "Open it in your editor and save it with the UTF-8 encoding "
+            "(in many editors: Save As, then Encoding: UTF-8).",
+        )
+        return None
+    if not text.strip():
+        problems.add(shown, None, "The file is empty.",
+                     "Add the front matter and sections, or delete the file. "
+                     "`showcase new \"Title\"` writes a file you can fill in.")
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def read_source(path: Path, shown: str, problems: Problems) -> Source | None:
+    """Split a file into front matter and body; report what stops that."""
+    text = read_text(path, shown, problems)
+    if text is None:
+        return None
+    boundaries = list(_BOUNDARY.finditer(text))
+    if not boundaries or boundaries[0].start() != 0:
+        problems.add(shown, 1, "The file does not start with front matter.",
+                     "The first line must be `---`, followed by fields such as "
+                     "`title:`, then another `---` line before the text.")
+        return None
+    if len(boundaries) < 2:
+        problems.add(shown, 1, "The front matter is not closed.",
+                     "Add a line with just `---` after the last front-matter field.")
+        return None
+    first, second = boundaries[0], boundaries[1]
+    meta_line = text.count("\n", 0, first.end()) + 1
+    values, node, error = load_yaml(text[first.end(): second.start()])
+    if error is not None:
+        problems.add(shown, meta_line + error.line - 1,
+                     f"The front matter is not valid YAML: {error.message}.",
+                     "Check this line and the one above it: a value that contains "
+                     "a colon needs quotes around it, and list items need a space after `-`.")
+        return None
+    if node is None or not isinstance(values, dict):
+        problems.add(shown, meta_line, "The front matter has no fields.",
+                     "Write one field per line, like `title: A learner council`.")
+        return None
+    meta = mapping_of(node, values)
+    meta.lines = {key: meta_line + line - 1 for key, line in meta.lines.items()}
+    meta.repeated = [(key, meta_line + line - 1) for key, line in meta.repeated]
+    for key, line in meta.repeated:
+        problems.add(shown, line, f"The field `{key}` is given more than once.",
+                     f"Keep one `{key}:` line and delete the other.")
+    body_line = text.count("\n", 0, second.end()) + 1
+    return Source(shown, meta, text[second.end():], body_line)

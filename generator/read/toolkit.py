@@ -1,0 +1,97 @@
+"""Reading toolkit chapters from ``<docs>/<toolkit_dir>/<toolkit>/*.md``.
+
+A toolkit folder may have an ``index.md`` with the toolkit's title, summary
+and introduction; every other Markdown file in it is a chapter.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Chapter, HomeText, Taxonomy, Toolkit
+from ..problems import Problems
+from ..slugs import slugify
+from . import fields
+from .source import Source, read_source
+
+CHAPTER_FIELDS = ["title", "order", "summary", "themes"]
+# Front-matter keys that MkDocs and Material read themselves.
+BUILDER_FIELDS = ["hide", "search", "icon", "status", "description", "template", "tags"]
+INDEX_FIELDS = ["title", "summary"]
+
+
+def read_toolkits(root: Path, docs_dir: Path, toolkit_dir: str, taxonomy: Taxonomy,
+                  taxonomy_shown: str, problems: Problems) -> list[Toolkit]:
+    """Every toolkit folder, its chapters sorted by ``order``."""
+    base = docs_dir / toolkit_dir
+    if not base.is_dir():
+        return []
+    toolkits = []
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        toolkit = _read_toolkit(root, docs_dir, folder, taxonomy, taxonomy_shown, problems)
+        if toolkit is not None:
+            toolkits.append(toolkit)
+    return toolkits
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, taxonomy_shown: str,
+                  problems: Problems) -> Toolkit | None:
+    slug = slugify(folder.name)
+    index = folder / "index.md"
+    title, summary, intro = folder.name.replace("-", " ").capitalize(), "", ""
+    extra: dict[str, object] = {}
+    if index.is_file():
+        source = read_source(index, _shown(root, index), problems)
+        if source is not None:
+            fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
+            title = fields.text(source, "title", problems, required=True) or title
+            summary = fields.text(source, "summary", problems, required=False) or ""
+            intro = source.body
+            extra = _builder_meta(source)
+    toolkit = Toolkit(slug=slug, title=title, summary=summary, intro=intro,
+                      src_uri=index.relative_to(docs_dir).as_posix(), extra=extra)
+    themes = taxonomy.get("themes")
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        found = Problems()
+        source = read_source(path, _shown(root, path), found)
+        if source is not None:
+            fields.unknown_fields(source, CHAPTER_FIELDS + BUILDER_FIELDS, found)
+            chapter_title = fields.text(source, "title", found, required=True)
+            order = fields.integer(source, "order", found, required=True)
+            chapter_summary = fields.text(source, "summary", found, required=True)
+            chapter_themes = fields.terms(source, themes, taxonomy_shown, found) if themes else []
+            if not found.errors and chapter_title and order is not None and chapter_summary:
+                toolkit.chapters.append(Chapter(
+                    toolkit=slug, slug=slugify(path.stem), source=source.path,
+                    src_uri=path.relative_to(docs_dir).as_posix(), title=chapter_title, order=order,
+                    summary=chapter_summary, themes=chapter_themes, body=source.body,
+                    lines=dict(source.meta.lines), extra=_builder_meta(source)))
+        problems.extend(found)
+    toolkit.chapters.sort(key=lambda c: (c.order, c.title))
+    return toolkit
+
+
+def _builder_meta(source: Source) -> dict[str, object]:
+    """Front-matter keys for MkDocs itself, passed through to the page."""
+    return {key: source.meta.values[key] for key in BUILDER_FIELDS if key in source.meta.values}
+
+
+def read_home(docs_dir: Path, root: Path, problems: Problems) -> HomeText | None:
+    """The home page's introduction from ``docs/index.md``, if there is one."""
+    path = docs_dir / "index.md"
+    if not path.is_file():
+        return None
+    source = read_source(path, _shown(root, path), problems)
+    if source is None:
+        return None
+    fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
+    title = fields.text(source, "title", problems, required=False) or ""
+    return HomeText(title=title, body=source.body)

@@ -1,0 +1,87 @@
+"""YAML with line numbers, for messages that point at the right line.
+
+PyYAML's safe loader turns ``2014-06-30`` into a date and raises on an
+impossible one such as ``2014-02-30``; we keep dates as text and check them
+ourselves so the author gets a message, not a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class TextDateLoader(yaml.SafeLoader):
+    """A safe loader that leaves dates as strings."""
+
+
+TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlError:
+    """What went wrong parsing YAML, and where (1-based, in the YAML text)."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class Mapping:
+    """A YAML mapping: its values, the line of each key, and repeated keys."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # 1-based, in the YAML text
+    repeated: list[tuple[str, int]] = field(default_factory=list)
+    nodes: dict[str, yaml.Node] = field(default_factory=dict)
+
+
+def describe_yaml_error(error: yaml.YAMLError) -> YamlError:
+    """YAML's own line and words, without the Python-flavoured parts."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    message = f"{context}, {problem}" if context else problem
+    return YamlError(line, message)
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None, YamlError | None]:
+    """Parse one YAML document; return its value, its node tree, or an error."""
+    loader = TextDateLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None, None
+        return loader.construct_document(node), node, None
+    except yaml.YAMLError as error:
+        return None, None, describe_yaml_error(error)
+    finally:
+        loader.dispose()
+
+
+def mapping_of(node: yaml.Node, values: dict[str, Any]) -> Mapping:
+    """Pair a constructed mapping with the lines of its keys."""
+    result = Mapping(values=values)
+    if not isinstance(node, yaml.MappingNode):
+        return result
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in result.lines:
+            result.repeated.append((key, line))
+            continue
+        result.lines[key] = line
+        result.nodes[key] = value_node
+    return result
+
+
+def line_of(node: yaml.Node) -> int:
+    """1-based line where a node starts, in the YAML text."""
+    return node.start_mark.line + 1
