@@ -1,41 +1,55 @@
 """Checks that need more than one file: duplicates and links between cases."""
 from __future__ import annotations
 
-from .model import Case, Toolkit
+from .model import Toolkit
 from .problems import Problems
-from .read.fields import did_you_mean
+from .read.cases import DRAFT_NOTE, CaseRecord
+from .suggest import did_you_mean
 from .read.sections import normalise
 
 
-def check_cases(cases: list[Case], all_slugs: dict[str, str], include_drafts: bool,
-                problems: Problems) -> None:
-    """Duplicate slugs and titles, and ``related`` entries that lead nowhere.
+def check_cases(records: list[CaseRecord], include_drafts: bool, problems: Problems) -> None:
+    """Duplicate titles, and ``related`` entries that lead nowhere.
 
-    ``all_slugs`` maps every slug that was read (even from a broken file) to its
-    file, so a typo in one file does not turn into false problems in another.
+    Runs on every file that could be read, even one with other errors, so an
+    author sees all of a file's problems in one run. As when reading, a left-out
+    draft's problems are notes.
     """
-    titles: dict[str, Case] = {}
-    for case in cases:
-        key = normalise(case.title)
+    found = Problems()
+    _check_cases(records, include_drafts, found)
+    left_out = {r.source for r in records if r.draft and not include_drafts}
+    for problem in found.items:
+        if problem.path in left_out:
+            problems.extend(Problems([problem]).as_notes(DRAFT_NOTE))
+        else:
+            problems.items.append(problem)
+
+
+def _check_cases(records: list[CaseRecord], include_drafts: bool, problems: Problems) -> None:
+    titles: dict[str, CaseRecord] = {}
+    for record in records:
+        if not record.title:
+            continue
+        key = normalise(record.title)
         if key in titles:
-            first = titles[key]
-            problems.add(case.source, case.lines.get("title"), f'The title "{case.title}" is also used by {first.source}.',
+            problems.add(record.source, record.lines.get("title"),
+                         f'The title "{record.title}" is also used by {titles[key].source}.',
                          "Give each case study its own title, so readers can tell them apart in lists and search.")
         else:
-            titles[key] = case
-    by_slug = {case.slug: case for case in cases}
-    for case in cases:
-        line = case.lines.get("related")
-        for slug in case.related:
+            titles[key] = record
+    by_slug = {record.slug: record for record in records}
+    for record in records:
+        line = record.lines.get("related")
+        for slug in record.related:
             target = by_slug.get(slug)
-            if slug == case.slug:
-                problems.add(case.source, line, "`related` lists this case study itself.", "Remove it from `related`.")
-            elif target is None and slug not in all_slugs:
-                problems.add(case.source, line, f'`related` has "{slug}", but there is no case study with that name.',
-                             f"{did_you_mean(slug, sorted(all_slugs))}Use the file name of another case "
+            if slug == record.slug:
+                problems.add(record.source, line, "`related` lists this case study itself.", "Remove it from `related`.")
+            elif target is None:
+                problems.add(record.source, line, f'`related` has "{slug}", but there is no case study with that name.',
+                             f"{did_you_mean(slug, sorted(by_slug))}Use the file name of another case "
                              "without `.md`, like `related: [peer-mentors-hmp-eastwold]`.")
-            elif target is not None and target.draft and not include_drafts and not case.draft:
-                problems.add(case.source, line, f'`related` has "{slug}", which is a draft and will not be published.',
+            elif target.draft and not include_drafts and not record.draft:
+                problems.add(record.source, line, f'`related` has "{slug}", which is a draft and will not be published.',
                              f"Remove it from `related`, or publish {target.source} first by deleting its `draft: true` line.")
 
 

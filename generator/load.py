@@ -48,17 +48,17 @@ def _read_cases(project: Project, taxonomy: Taxonomy, taxonomy_shown: str, inclu
         slugs.setdefault(slugify(path.stem), []).append(project.shown(path))
     check_duplicate_slugs(slugs, problems)
     duplicated = {source for sources in slugs.values() for source in sources[1:]}
-    cases = []
+    records = []
     for path in files:
         shown = project.shown(path)
         if shown in duplicated:
             continue
-        case = read_case(path, shown, taxonomy, taxonomy_shown, project.settings.sections,
-                         include_drafts, problems)
-        if case is not None:
-            cases.append(case)
-    check_cases(cases, {slug: sources[0] for slug, sources in slugs.items()}, include_drafts, problems)
-    visible = [c for c in cases if include_drafts or not c.draft]
+        record = read_case(path, shown, taxonomy, taxonomy_shown, project.settings.sections,
+                           include_drafts, problems)
+        if record is not None:
+            records.append(record)
+    check_cases(records, include_drafts, problems)
+    visible = [r.case for r in records if r.case is not None and (include_drafts or not r.draft)]
     # Newest first; among equal dates, A to Z (two stable sorts).
     visible.sort(key=lambda c: c.title.casefold())
     visible.sort(key=lambda c: c.published, reverse=True)

@@ -17,14 +17,14 @@ NavItem = Any  # a path, or {title: path or [items]}
 
 
 def build_nav(catalogue: Catalogue, settings: Settings, docs_dir: Path) -> list[NavItem]:
+    # With Material's navigation.indexes, a section's first index.md is the
+    # section's own page: Browse is that page, and each vocabulary keeps its name.
+    browse: list[NavItem] = [addresses.BROWSE]
+    browse += [{v.title: addresses.vocabulary_page(v)} for v in catalogue.taxonomy.vocabularies]
     nav: list[NavItem] = [
         {settings.label("home_title"): addresses.HOME},
-        {settings.label("browse_title"): addresses.BROWSE},
+        {settings.label("browse_title"): browse},
     ]
-    vocabularies = catalogue.taxonomy.vocabularies
-    if vocabularies:
-        nav.append({settings.label("browse_by"): [
-            {v.title: addresses.vocabulary_page(v)} for v in vocabularies]})
     if catalogue.toolkits:
         toolkit_items: list[NavItem] = [addresses.toolkits_page(settings.toolkit_dir)]
         for toolkit in catalogue.toolkits:

@@ -6,6 +6,7 @@ and hands MkDocs the pages the core rendered.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,10 +22,16 @@ from .load import load_catalogue
 from .model import Catalogue
 from .navigation import build_nav
 from .problems import Problems, Severity
-from .project import Project
+from .project import Project, option_lines
 from .render import render_site
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("showcase")
+serve_log = logging.getLogger("showcase.serve")
+if not serve_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  showcase: %(message)s"))
+    serve_log.addHandler(_handler)
+    serve_log.propagate = False
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/showcase/showcase.css"
@@ -65,7 +72,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if not self.config.enabled:
             return config
         options = {k: v for k, v in self.config.items() if k in OPTION_NAMES and v is not None}
-        settings, problems = settings_from(options)
+        config_file = Path(config.config_file_path)
+        settings, problems = settings_from(options, config_file.name,
+                                           option_lines(config_file.read_text(encoding="utf-8-sig")))
         if problems:
             raise PluginError("Showcase's settings in mkdocs.yml need fixing:\n" + problems.report())
         root = Path(config.config_file_path).parent
@@ -107,12 +116,21 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return files
 
     def _report(self, serving: bool) -> None:
-        """Errors stop a build; while serving they are logged and shown on the home page."""
+        """Errors stop a build; while serving they are shown and the server carries on.
+
+        While serving, problems go to Showcase's own logger: MkDocs counts its
+        own warnings in strict mode and would stop rebuilding until they are fixed.
+        """
         if self.problems.errors and not serving:
             raise PluginError("Showcase found problems in the content:\n" + self.problems.report())
-        loggers = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.NOTE: log.info}
+        if serving:
+            for problem in self.problems.sorted():
+                serve_log.log(logging.INFO if problem.severity is Severity.NOTE else logging.WARNING,
+                              problem.format())
+            if self.problems.errors:
+                serve_log.warning("Pages with errors are left out until they are fixed; "
+                                  "the home page lists the problems too.")
+            return
+        loggers = {Severity.WARNING: log.warning, Severity.NOTE: log.info}
         for problem in self.problems.sorted():
             loggers[problem.severity](problem.format())
-        if self.problems.errors:
-            log.error("The pages with errors are left out until they are fixed; "
-                      "the home page lists the problems too.")

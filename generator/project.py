@@ -52,15 +52,42 @@ class Project:
             return path.as_posix()
 
 
-def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
-    """The ``showcase`` plugin's options, or ``None`` when it is not listed."""
+_NOT_LISTED = object()
+
+
+def plugin_options(config: dict[str, Any]) -> Any:
+    """The ``showcase`` plugin's options as written, or ``_NOT_LISTED``."""
     plugins = config.get("plugins") or []
     entries = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
+        next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
     for name, options in entries:
         if name == PLUGIN_NAME:
-            return dict(options or {})
-    return None
+            return {} if options is None else options
+    return _NOT_LISTED
+
+
+def option_lines(text: str) -> dict[str, int]:
+    """The line of each showcase option in ``mkdocs.yml`` ("" for the plugin itself)."""
+    try:
+        root = yaml.compose(text, Loader=_TolerantLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    plugins = next((v for k, v in root.value if k.value == "plugins"), None)
+    pairs: list[tuple[yaml.Node, yaml.Node | None]] = []
+    if isinstance(plugins, yaml.MappingNode):
+        pairs = list(plugins.value)
+    elif isinstance(plugins, yaml.SequenceNode):
+        for item in plugins.value:
+            pairs += list(item.value) if isinstance(item, yaml.MappingNode) else [(item, None)]
+    for key, value in pairs:
+        if key.value == PLUGIN_NAME:
+            lines = {"": key.start_mark.line + 1}
+            if isinstance(value, yaml.MappingNode):
+                lines.update({k.value: k.start_mark.line + 1 for k, _ in value.value})
+            return lines
+    return {}
 
 
 def find_config(start: Path) -> Path | None:
@@ -92,11 +119,11 @@ def load_project(config_file: Path) -> tuple[Project | None, Problems]:
         problems.add(shown, 1, "The site configuration is empty.", "Add `site_name:` and the `plugins:` list.")
         return None, problems
     options = plugin_options(config)
-    if options is None:
+    if options is _NOT_LISTED:
         problems.add(shown, None, "The `showcase` plugin is not listed in the site configuration.",
                      "Add `- showcase` under `plugins:` in mkdocs.yml.")
         return None, problems
-    settings, found = settings_from(options, shown)
+    settings, found = settings_from(options, shown, option_lines(text))
     problems.extend(found)
     root = config_file.parent
     return Project(root=root, config_file=config_file, docs_dir=root / str(config.get("docs_dir") or "docs"),

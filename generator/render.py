@@ -21,7 +21,9 @@ from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
 from .relate import cases_for_chapter, chapters_for_case, related_cases
 
 _OUT_OF_NAV = {"case.md.j2", "term.md.j2"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~^=])")
+# Characters Python-Markdown lets a backslash escape and that could start markup
+# in running text; < > & are left to HTML escaping.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,13 @@ def long_date(value: date) -> str:
 
 
 def front_matter(values: dict[str, Any]) -> Markup:
-    """A YAML front-matter block; YAML quoting keeps any title safe."""
+    """A YAML front-matter block for the page.
+
+    The theme prints ``title`` and ``description`` into HTML without escaping
+    (its templates have no autoescape), so they are HTML-escaped here.
+    """
+    values = {key: str(escape(value)) if key in ("title", "description") else value
+              for key, value in values.items()}
     dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1000)
     return Markup(f"---\n{dumped}---\n")
 

@@ -1,17 +1,37 @@
 """Reading case-study files into ``Case`` objects, field by field."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SectionSpec
 from ..model import Case, Section, Taxonomy, Term
 from ..problems import Problems
 from ..slugs import slugify
+from ..suggest import did_you_mean
 from . import fields
 from .sections import Split, is_blank, normalise, split_sections
 from .source import Source, read_source
 
+DRAFT_NOTE = "(This case is a draft, so the published site leaves it out until it is fixed.)"
 FIXED_FIELDS = ["title", "provider", "summary", "published", "reviewed", "quote", "related", "draft"]
+
+
+@dataclass
+class CaseRecord:
+    """What cross-file checks need, read even from a file with other errors.
+
+    ``case`` is ``None`` when the file has errors; its title and ``related``
+    entries are still checked, so one run reports every problem.
+    """
+
+    slug: str
+    source: str
+    title: str | None
+    related: list[str]
+    draft: bool
+    lines: dict[str, int]
+    case: Case | None
 
 
 def case_files(cases_dir: Path) -> list[Path]:
@@ -20,8 +40,8 @@ def case_files(cases_dir: Path) -> list[Path]:
 
 
 def read_case(path: Path, shown: str, taxonomy: Taxonomy, taxonomy_shown: str,
-              sections: tuple[SectionSpec, ...], include_drafts: bool, problems: Problems) -> Case | None:
-    """One case, or ``None`` when a problem means it cannot be shown at all.
+              sections: tuple[SectionSpec, ...], include_drafts: bool, problems: Problems) -> CaseRecord | None:
+    """One case's record; its ``case`` is ``None`` when it cannot be shown.
 
     A draft's problems are notes when drafts are left out: an unfinished draft
     must not stop the published site from building.
@@ -49,17 +69,19 @@ def read_case(path: Path, shown: str, taxonomy: Taxonomy, taxonomy_shown: str,
     quote = fields.quote(source, found)
     body_sections = check_sections(source, sections, found)
     if draft and not include_drafts:
-        problems.extend(found.as_notes("(This case is a draft, so the published site leaves it out until it is fixed.)"))
+        problems.extend(found.as_notes(DRAFT_NOTE))
     else:
         problems.extend(found)
-    if found.errors or None in (title, provider, summary, published):
-        return None
-    assert title and provider and summary and published  # for the type checker
-    return Case(
-        slug=slugify(path.stem), source=shown, title=title, provider=provider, summary=summary,
+    record = CaseRecord(slug=slugify(path.stem), source=shown, title=title, related=related,
+                        draft=draft, lines=dict(source.meta.lines), case=None)
+    if found.errors or not (title and provider and summary and published):
+        return record
+    record.case = Case(
+        slug=record.slug, source=shown, title=title, provider=provider, summary=summary,
         published=published, reviewed=reviewed, terms=terms, quote=quote, related=related,
-        draft=draft, sections=body_sections, lines=dict(source.meta.lines),
+        draft=draft, sections=body_sections, lines=record.lines,
     )
+    return record
 
 
 def check_sections(source: Source, specs: tuple[SectionSpec, ...], problems: Problems) -> list[Section]:
@@ -75,7 +97,7 @@ def check_sections(source: Source, specs: tuple[SectionSpec, ...], problems: Pro
     for raw in split.sections:
         spec = by_name.get(normalise(raw.heading.title))
         if spec is None:
-            guess = fields.did_you_mean(raw.heading.title, expected)
+            guess = did_you_mean(raw.heading.title, expected)
             problems.add(source.path, raw.heading.line,
                          f'The section heading "{raw.heading.title}" is not one of the case-study sections.',
                          f"{guess}{order_hint} Use ### for headings inside a section.")

@@ -6,7 +6,6 @@ hides the problems in the others.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Any
@@ -15,21 +14,10 @@ import yaml
 
 from ..model import Quote, Term, Vocabulary
 from ..problems import Problems
+from ..suggest import did_you_mean
 from .source import Source
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def nearest(word: str, choices: list[str]) -> str | None:
-    """The choice closest to ``word``, for "did you mean" hints."""
-    folded = {choice.casefold(): choice for choice in choices}
-    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
-    return folded[match[0]] if match else None
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    guess = nearest(word, choices)
-    return f'Did you mean "{guess}"? ' if guess else ""
 
 
 def raw_scalar(source: Source, key: str) -> str | None:
@@ -111,7 +99,7 @@ def terms(source: Source, vocabulary: Vocabulary, taxonomy_path: str,
                              f"with one or more of: {', '.join(labels)}.")
         return []
     if not vocabulary.multiple and len(written) > 1:
-        problems.add(source.path, line, f"The field `{key}` takes one {vocabulary.title.lower()} term, not a list.",
+        problems.add(source.path, line, f"The field `{key}` takes one {vocabulary.singular.lower()}, not a list.",
                      f"Keep the one that fits best, like `{key}: {written[0]}`.")
         return []
     found: list[Term] = []

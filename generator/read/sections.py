@@ -55,10 +55,17 @@ def split_sections(body: str, first_line: int) -> Split:
     """Cut ``body`` (which starts at file line ``first_line``) at level-2 headings."""
     lines = body.split("\n")
     fence: str | None = None
+    in_comment = False
     headings: list[tuple[int, Heading]] = []  # (index of first line of heading, heading)
     skip_to = -1
     for index, line in enumerate(lines):
         if index <= skip_to:
+            continue
+        if in_comment:  # a commented-out heading is not shown, so it is not a section
+            in_comment = "-->" not in line
+            continue
+        if fence is None and line.lstrip().startswith("<!--"):
+            in_comment = "-->" not in line[line.index("<!--") + 4:]
             continue
         match = _FENCE.match(line)
         if fence is not None:

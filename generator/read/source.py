@@ -57,12 +57,17 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-def read_source(path: Path, shown: str, problems: Problems) -> Source | None:
-    """Split a file into front matter and body; report what stops that."""
+def read_source(path: Path, shown: str, problems: Problems, *, front_matter: bool = True) -> Source | None:
+    """Split a file into front matter and body; report what stops that.
+
+    With ``front_matter=False`` a file may have none, as ordinary MkDocs pages do.
+    """
     text = read_text(path, shown, problems)
     if text is None:
         return None
     boundaries = list(_BOUNDARY.finditer(text))
+    if not front_matter and (not boundaries or boundaries[0].start() != 0):
+        return Source(shown, Mapping(), text, 1)
     if not boundaries or boundaries[0].start() != 0:
         problems.add(shown, 1, "The file does not start with front matter.",
                      "The first line must be `---`, followed by fields such as "
@@ -85,7 +90,7 @@ def read_source(path: Path, shown: str, problems: Problems) -> Source | None:
         problems.add(shown, meta_line, "The front matter has no fields.",
                      "Write one field per line, like `title: A learner council`.")
         return None
-    meta = mapping_of(node, values)
+    meta = mapping_of(node)
     meta.lines = {key: meta_line + line - 1 for key, line in meta.lines.items()}
     meta.repeated = [(key, meta_line + line - 1) for key, line in meta.repeated]
     for key, line in meta.repeated:

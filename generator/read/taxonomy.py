@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 import yaml
 
 from ..model import Taxonomy, Term, Vocabulary
@@ -31,12 +29,14 @@ def read_taxonomy(path: Path, shown: str, problems: Problems) -> Taxonomy:
         problems.add(shown, 1, "The taxonomy should list vocabularies such as `themes:`.",
                      "See the comments at the top of the starter taxonomy for the layout.")
         return Taxonomy()
-    top = mapping_of(node, values)
+    top = mapping_of(node)
+    for key, line in top.repeated:
+        problems.add(shown, line, f"The vocabulary `{key}` is given twice.", "Merge the two into one.")
     taxonomy = Taxonomy()
     slugs: dict[str, str] = {}
-    for field_name, spec in values.items():
-        line = top.lines.get(str(field_name), 1)
-        vocabulary = _vocabulary(str(field_name), spec, top.nodes[str(field_name)], shown, line, problems)
+    for field_name, value_node in top.nodes.items():
+        line = top.lines[field_name]
+        vocabulary = _vocabulary(field_name, value_node, shown, line, problems)
         if vocabulary is None:
             continue
         if vocabulary.slug in slugs or vocabulary.slug in RESERVED_SLUGS:
@@ -48,14 +48,15 @@ def read_taxonomy(path: Path, shown: str, problems: Problems) -> Taxonomy:
     return taxonomy
 
 
-def _vocabulary(field_name: str, spec: Any, node: yaml.Node, shown: str, line: int,
+def _vocabulary(field_name: str, node: yaml.Node, shown: str, line: int,
                 problems: Problems) -> Vocabulary | None:
-    if not isinstance(spec, dict):
+    if not isinstance(node, yaml.MappingNode):
         problems.add(shown, line, f"The vocabulary `{field_name}` should have a `title` and `terms`.",
                      "Indent `title:` and `terms:` under it.")
         return None
-    keys = mapping_of(node, spec)
-    for key in sorted(set(map(str, spec)) - _VOCABULARY_KEYS):
+    keys = mapping_of(node)
+    spec = keys.values
+    for key in sorted(set(spec) - _VOCABULARY_KEYS):
         problems.add(shown, keys.lines.get(key, line), f"The vocabulary `{field_name}` has `{key}`, which Showcase does not use.",
                      f"A vocabulary may have: {', '.join(sorted(_VOCABULARY_KEYS))}.")
     title = spec.get("title")

@@ -47,10 +47,10 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
     title, summary, intro = folder.name.replace("-", " ").capitalize(), "", ""
     extra: dict[str, object] = {}
     if index.is_file():
-        source = read_source(index, _shown(root, index), problems)
+        source = read_source(index, _shown(root, index), problems, front_matter=False)
         if source is not None:
             fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
-            title = fields.text(source, "title", problems, required=True) or title
+            title = fields.text(source, "title", problems, required=False) or title
             summary = fields.text(source, "summary", problems, required=False) or ""
             intro = source.body
             extra = _builder_meta(source)
@@ -89,7 +89,7 @@ def read_home(docs_dir: Path, root: Path, problems: Problems) -> HomeText | None
     path = docs_dir / "index.md"
     if not path.is_file():
         return None
-    source = read_source(path, _shown(root, path), problems)
+    source = read_source(path, _shown(root, path), problems, front_matter=False)
     if source is None:
         return None
     fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)

@@ -43,13 +43,28 @@ class Mapping:
 
 
 def describe_yaml_error(error: yaml.YAMLError) -> YamlError:
-    """YAML's own line and words, without the Python-flavoured parts."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    """YAML's own line and words, without the Python-flavoured parts.
+
+    For an unclosed quote YAML notices the problem only at the end of the
+    text; the line where the quote opened is the one the author must fix.
+    """
+    context = getattr(error, "context", None) or ""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    mark = context_mark if "quoted scalar" in context and context_mark else problem_mark or context_mark
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None)
     message = f"{context}, {problem}" if context else problem
     return YamlError(line, message)
+
+
+def construct(node: yaml.Node) -> Any:
+    """The Python value of one node (dates stay text)."""
+    loader = TextDateLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> tuple[Any, yaml.Node | None, YamlError | None]:
@@ -66,9 +81,13 @@ def load_yaml(text: str) -> tuple[Any, yaml.Node | None, YamlError | None]:
         loader.dispose()
 
 
-def mapping_of(node: yaml.Node, values: dict[str, Any]) -> Mapping:
-    """Pair a constructed mapping with the lines of its keys."""
-    result = Mapping(values=values)
+def mapping_of(node: yaml.Node) -> Mapping:
+    """A mapping keyed by each key as written, with the line of each key.
+
+    Keys are kept as text: ``yes:`` or ``2014:`` stay "yes" and "2014", so a
+    key YAML would read as true or a number cannot confuse the lookup.
+    """
+    result = Mapping()
     if not isinstance(node, yaml.MappingNode):
         return result
     for key_node, value_node in node.value:
@@ -79,6 +98,7 @@ def mapping_of(node: yaml.Node, values: dict[str, Any]) -> Mapping:
             continue
         result.lines[key] = line
         result.nodes[key] = value_node
+        result.values[key] = construct(value_node)
     return result
 
 

@@ -1,0 +1,1 @@
+"""Tests of `showcase check`: every problem, in one run, with file, line and fix."""
