@@ -11,12 +11,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build check test chromium clean
+.PHONY: help serve build check new test chromium clean
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown)"
 	@echo "make build   write the published site to site/ (drafts left out)"
 	@echo "make check   check every case study and toolkit chapter"
+	@echo "make new TITLE=\"...\"   start a new case study"
 	@echo "make test    run every test"
 
 # The site's own dependencies, pinned by constraints.txt.
@@ -39,6 +40,11 @@ build: $(VENV)/.site-installed
 
 check: $(VENV)/.site-installed
 	$(BIN)/showcase check
+
+# make new TITLE="Peer mentors in reception"
+new: $(VENV)/.site-installed
+	@if [ -z "$(TITLE)" ]; then echo 'Give the title like this: make new TITLE="Peer mentors in reception"'; exit 1; fi
+	$(BIN)/showcase new "$(TITLE)"
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
