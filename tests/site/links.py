@@ -1,0 +1,132 @@
+"""A link checker for a built static site.
+
+It walks every ``.html`` file, collects the ``href``/``src`` of ``a``, ``link``,
+``script`` and ``img`` elements, resolves each one as a browser would from the
+page's own URL (``foo/`` is ``foo/index.html``), and reports targets that are
+not files in the site, and ``#fragments`` that are not an ``id`` (or ``a
+name``) on the target page. It also reports every reference to another host
+from ``link``, ``script`` and ``img`` (stylesheets, fonts, scripts, images),
+which a self-contained site must not have.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+CHECKED = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset")}
+EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:")
+ASSET_TAGS = ("link", "script", "img")
+
+
+@dataclass(frozen=True)
+class Broken:
+    page: str  # site-relative path of the page with the link
+    tag: str
+    url: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: <{self.tag}> {self.url!r}: {self.why}"
+
+
+@dataclass
+class Report:
+    pages: int = 0
+    links: int = 0
+    fragments: int = 0
+    broken: list[Broken] = field(default_factory=list)
+    foreign: list[Broken] = field(default_factory=list)  # assets from another host
+
+
+def page_url(site: Path, html: Path) -> str:
+    """The URL path (from the site root) a page is served at."""
+    rel = html.relative_to(site).as_posix()
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def target_file(site: Path, path: str) -> Path | None:
+    """The file a site-root URL path is served from, as a static server would."""
+    path = unquote(path).lstrip("/")
+    candidate = site / path
+    if path == "" or path.endswith("/"):
+        candidate = candidate / "index.html"
+    elif candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+@lru_cache(maxsize=None)
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def anchors(html: Path) -> set[str]:
+    soup = _soup(html)
+    found = {tag["id"] for tag in soup.find_all(id=True)}
+    found |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return found
+
+
+def urls_of(tag, attribute: str) -> list[str]:
+    value = tag.get(attribute)
+    if not value:
+        return []
+    if attribute == "srcset":
+        return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+    return [value.strip()]
+
+
+def check_site(site: Path) -> Report:
+    """Every broken internal link and every asset from another host in ``site``."""
+    _soup.cache_clear()
+    site = site.resolve()
+    report = Report()
+    for html in sorted(site.rglob("*.html")):
+        report.pages += 1
+        here = page_url(site, html)
+        shown = html.relative_to(site).as_posix()
+        soup = _soup(html)
+        for name, attributes in CHECKED.items():
+            for tag in soup.find_all(name):
+                for attribute in attributes:
+                    for url in urls_of(tag, attribute):
+                        _check(site, html, here, shown, name, url, report)
+    return report
+
+
+def _check(site: Path, html: Path, here: str, shown: str, tag: str, url: str, report: Report) -> None:
+    lowered = url.lower()
+    if lowered.startswith(("http:", "https:", "//")):
+        if tag in ASSET_TAGS:
+            report.foreign.append(Broken(shown, tag, url, "loads from another host"))
+        return
+    if lowered.startswith(EXTERNAL_SCHEMES) or url.startswith("#"):
+        return  # other schemes, and same-page #fragments (permalinks, skip links), are not checked
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        report.broken.append(Broken(shown, tag, url, f"unexpected scheme {parts.scheme!r}"))
+        return
+    if not parts.path:  # "?query" alone
+        return
+    report.links += 1
+    base = "/" + here if here == "" or here.endswith("/") else posixpath.dirname("/" + here)
+    resolved = posixpath.normpath(posixpath.join(base, parts.path))
+    if parts.path.endswith("/") and not resolved.endswith("/"):
+        resolved += "/"
+    if resolved.startswith("/.."):
+        report.broken.append(Broken(shown, tag, url, "goes above the site root"))
+        return
+    target = target_file(site, resolved)
+    if target is None:
+        report.broken.append(Broken(shown, tag, url, f"no file for {resolved}"))
+        return
+    if parts.fragment and target.suffix == ".html":
+        report.fragments += 1
+        if unquote(parts.fragment) not in anchors(target):
+            report.broken.append(Broken(shown, tag, url,
+                                        f"no id {parts.fragment!r} on {target.relative_to(site).as_posix()}"))
