@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build check new test chromium clean
+.PHONY: help serve build check new test chromium clean bench
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown)"
@@ -19,6 +19,7 @@ help:
 	@echo "make check   check every case study and toolkit chapter"
 	@echo "make new TITLE=\"...\"   start a new case study"
 	@echo "make test    run every test"
+	@echo "make bench   measure build time and memory against plain MkDocs (bench/README.md)"
 
 # The site's own dependencies, pinned by constraints.txt.
 $(VENV)/.site-installed: pyproject.toml constraints.txt
@@ -62,3 +63,9 @@ test: $(VENV)/.test-installed chromium
 
 clean:
 	rm -rf site .pytest_cache
+
+# Speed and memory as ratios against plain MkDocs, measured in the same run.
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--cases 1000 5000 --check".
+BENCH_ARGS ?=
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

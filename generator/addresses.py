@@ -35,6 +35,14 @@ def page_of(target: Case | Chapter | Toolkit) -> str:
     return target.src_uri
 
 
+def url_of(page: str, directory_urls: bool = True) -> str:
+    """The page's address below the site's root: ``cases/a.md`` -> ``cases/a/``."""
+    stem = page[: -len(".md")] if page.endswith(".md") else page
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
 def relative(from_page: str, to_page: str) -> str:
     """A link from one Markdown page to another, as MkDocs expects it."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -3,12 +3,14 @@
 They are read from the ``showcase`` entry under ``plugins:`` in ``mkdocs.yml``.
 The MkDocs plugin derives its option list from ``Settings`` and hands the
 values to ``settings_from``, so both the plugin and ``showcase check`` accept
-and reject exactly the same things.
+and reject exactly the same things. A nested block, such as ``feedback:``, is
+a dataclass of its own and is checked the same way.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from .problems import Problems
 from .suggest import did_you_mean
@@ -28,8 +30,6 @@ DEFAULT_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("Provider background"),
     SectionSpec("What next"),
 )
-
-DRAFT_CHOICES = ("auto", "show", "hide")
 
 # Wording on generated pages; any of these can be changed under `labels:`.
 DEFAULT_LABELS: dict[str, str] = {
@@ -55,6 +55,45 @@ DEFAULT_LABELS: dict[str, str] = {
     "home_title": "Home",
 }
 
+# The values each label may use; a label may leave any of them out.
+_LABEL_VALUES = {"count": 0}
+
+# Closed choices: option name -> what it may be.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "drafts": ("auto", "show", "hide"),
+    "backend": ("receiver", "netlify", "formspree", "link", "off"),
+}
+DRAFT_CHOICES = CHOICES["drafts"]
+BACKENDS = CHOICES["backend"]
+
+# Options that must be a web address (empty means "not set").
+_URL_OPTIONS = {"receiver_url", "site_url", "link_url"}
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """Where the feedback forms send what readers write, and what they say."""
+
+    # receiver: this project's own; netlify, formspree: those services;
+    # link: a button to an outside survey; off: no form.
+    backend: str = "receiver"
+    # Where the receiver listens, as the reader's browser reaches it.
+    receiver_url: str = "http://127.0.0.1:8765"
+    # Where the site is published: the receiver only accepts forms from its
+    # origin and only sends readers back to its pages. Default: mkdocs.yml's
+    # `site_url`, else the `make serve` address.
+    site_url: str = ""
+    formspree_id: str = ""
+    link_url: str = ""
+    link_text: str = "Tell us what you think (opens an online survey)"
+    case_prompt: str = ("Are you thinking of putting these ideas into practice, already doing "
+                        "something similar, or just interested? Tell us.")
+    toolkit_prompt: str = "Already using the toolkit? Tell us more."
+    # Posts a minute the receiver takes from one address; 0 means no limit.
+    rate_limit: int = 10
+    # The environment variable that holds the token for GET /api/submissions.
+    token_env: str = "SHOWCASE_FEEDBACK_TOKEN"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -71,6 +110,7 @@ class Settings:
     build_nav: bool = True  # build the navigation unless mkdocs.yml has `nav:`
     chapter_cases_limit: int = 8
     labels: dict[str, str] = field(default_factory=dict)  # overrides of DEFAULT_LABELS
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
     def label(self, key: str, **values: object) -> str:
         """Page wording, the site's own where it set one."""
@@ -120,15 +160,95 @@ def _label_problem(key: str, text: str) -> str | None:
     return None
 
 
-# The values each label may use; a label may leave any of them out.
-_LABEL_VALUES = {"count": 0}
+def _labels(value: Any, where: str, line: int | None, problems: Problems) -> dict[str, str] | None:
+    if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+        problems.add(where, line, "The option `labels` should map names to text.",
+                     "Write it like `labels: {browse_title: Find a case study}`.")
+        return None
+    unknown = sorted(set(map(str, value)) - set(DEFAULT_LABELS))
+    if unknown:
+        problems.add(where, line, f"`labels` has {', '.join(unknown)}, which Showcase does not use.",
+                     f"The labels are: {', '.join(DEFAULT_LABELS)}.")
+        return None
+    messages = [m for m in (_label_problem(k, v) for k, v in value.items()) if m]
+    for message in messages:
+        problems.add(where, line, message, "The only placeholder is {count}; write {{ and }} for a literal brace.")
+    return None if messages else dict(value)
+
+
+def _url_problem(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme not in ("http", "https") or not parts.netloc
+
+
+def _simple(name: str, value: Any, default: Any, where: str, line: int | None,
+            problems: Problems) -> Any:
+    """One plain option checked against the type of its default; ``None`` if wrong."""
+    if name in CHOICES and value not in CHOICES[name]:
+        problems.add(where, line, f"The option `{name}` is {value!r}.", f"Use one of: {', '.join(CHOICES[name])}.")
+    elif isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        problems.add(where, line, f"The option `{name}` should be true or false, not {value!r}.",
+                     f"Write `{name}: true` or `{name}: false`.")
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        problems.add(where, line, f"The option `{name}` should be a whole number, not {value!r}.",
+                     f"Write it like `{name}: {default}`.")
+    elif isinstance(default, str):
+        if not isinstance(value, str) or (not value.strip() and default):
+            problems.add(where, line, f"The option `{name}` should be text, not {value!r}.",
+                         f"Write it like `{name}: {default or 'some text'}`.")
+        elif name in _URL_OPTIONS and value and _url_problem(value):
+            problems.add(where, line, f"The option `{name}` is {value!r}, which is not a web address.",
+                         f"Write the whole address, like `{name}: https://example.org/`.")
+        else:
+            return value.strip()
+    return None
+
+
+def _parse(kind: type, options: dict[str, Any], where: str, lines: dict[str, int], prefix: str,
+           problems: Problems) -> Any:
+    """An instance of the dataclass ``kind`` from ``options``, with a problem per bad one."""
+    defaults = kind()
+    names = [f.name for f in fields(kind)]
+    chosen: dict[str, Any] = {}
+    for name, value in options.items():
+        line = lines.get(prefix + str(name))
+        if name not in names:
+            if not (name == "enabled" and not prefix):
+                shown = prefix.replace(".", ": ") + str(name)
+                problems.add(where, line, f"The showcase option `{shown}` is not one Showcase knows.",
+                             f"{did_you_mean(str(name), names)}The options are: {', '.join(names)}.")
+            continue
+        if value is None:
+            continue
+        default = getattr(defaults, name)
+        if name == "sections":
+            parsed = _sections(value, where, line, problems)
+        elif name == "labels":
+            parsed = _labels(value, where, line, problems)
+        elif is_dataclass(default):
+            if isinstance(value, dict):
+                parsed = _parse(type(default), value, where, lines, f"{prefix}{name}.", problems)
+            else:
+                problems.add(where, line, f"The option `{name}` should have its own options indented under it.",
+                             f"For example: `{name}:` then `backend: receiver` on the next line, indented.")
+                parsed = None
+        else:
+            parsed = _simple(name, value, default, where, line, problems)
+        if parsed is not None:
+            chosen[name] = parsed
+    return kind(**chosen)
 
 
 def settings_from(options: Any, where: str = "mkdocs.yml",
                   lines: dict[str, int] | None = None) -> tuple[Settings, Problems]:
     """Typed settings from the plugin's options, with a problem per bad option.
 
-    ``lines`` maps option names to their lines in ``mkdocs.yml``, when known.
+    ``lines`` maps option names (``feedback.backend`` for nested ones) to their
+    lines in ``mkdocs.yml``, when known; "" is the line of the plugin itself.
     """
     problems = Problems()
     lines = lines or {}
@@ -137,49 +257,21 @@ def settings_from(options: Any, where: str = "mkdocs.yml",
                      "Write `- showcase` on its own, or `- showcase:` with options such as "
                      "`cases_dir: cases` indented below it.")
         return Settings(), problems
-    defaults = Settings()
-    chosen: dict[str, Any] = {}
-    for name, value in options.items():
-        line = lines.get(str(name))
-        if name not in OPTION_NAMES:
-            if name != "enabled":
-                problems.add(where, line, f"The showcase option `{name}` is not one Showcase knows.",
-                             f"{did_you_mean(str(name), list(OPTION_NAMES))}The options are: {', '.join(OPTION_NAMES)}.")
-            continue
-        if value is None:
-            continue
-        default = getattr(defaults, name)
-        if name == "sections":
-            sections = _sections(value, where, line, problems)
-            if sections is not None:
-                chosen[name] = sections
-        elif name == "drafts" and value not in DRAFT_CHOICES:
-            problems.add(where, line, f"The option `drafts` is {value!r}.",
-                         f"Use one of: {', '.join(DRAFT_CHOICES)}.")
-        elif isinstance(default, bool) and not isinstance(value, bool):
-            problems.add(where, line, f"The option `{name}` should be true or false, not {value!r}.",
-                         f"Write `{name}: true` or `{name}: false`.")
-        elif isinstance(default, int) and not isinstance(default, bool) and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            problems.add(where, line, f"The option `{name}` should be a whole number, not {value!r}.",
-                         f"Write it like `{name}: {default}`.")
-        elif isinstance(default, str) and not (isinstance(value, str) and value.strip()):
-            problems.add(where, line, f"The option `{name}` should be text, not {value!r}.",
-                         f"Write it like `{name}: {default}`.")
-        elif isinstance(default, dict) and not (
-                isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-            problems.add(where, line, f"The option `{name}` should map names to text.",
-                         f"Write it like `{name}: {{browse_title: Find a case study}}`.")
-        elif name == "labels" and set(value) - set(DEFAULT_LABELS):
-            unknown = ", ".join(sorted(set(value) - set(DEFAULT_LABELS)))
-            problems.add(where, line, f"`labels` has {unknown}, which Showcase does not use.",
-                         f"The labels are: {', '.join(DEFAULT_LABELS)}.")
-        elif name == "labels" and any(_label_problem(k, v) for k, v in value.items()):
-            for key, text in value.items():
-                message = _label_problem(key, text)
-                if message:
-                    problems.add(where, line, message, "The only placeholder is {count}; "
-                                 "write {{ and }} for a literal brace.")
-        else:
-            chosen[name] = value
-    return Settings(**chosen), problems
+    settings = _parse(Settings, options, where, lines, "", problems)
+    feedback = settings.feedback
+    if feedback.backend == "formspree" and not feedback.formspree_id:
+        problems.add(where, lines.get("feedback.backend"), "The feedback backend is formspree, but there is no `formspree_id`.",
+                     "Add `formspree_id:` with your form's id from Formspree (the part after /f/ in its address).")
+    if feedback.backend == "link" and not feedback.link_url:
+        problems.add(where, lines.get("feedback.backend"), "The feedback backend is link, but there is no `link_url`.",
+                     "Add `link_url:` with the address of your survey.")
+    return settings, problems
+
+
+DEV_SITE_URL = "http://127.0.0.1:8000/"
+
+
+def feedback_site_url(settings: Settings, mkdocs_site_url: str) -> str:
+    """Where the site lives, for the receiver's origin check and redirects."""
+    url = settings.feedback.site_url or mkdocs_site_url or DEV_SITE_URL
+    return url if url.endswith("/") else url + "/"

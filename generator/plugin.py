@@ -35,6 +35,7 @@ if not serve_log.handlers:
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/showcase/showcase.css"
+SCRIPT = "assets/showcase/feedback.js"  # sends the form in the background, when JavaScript runs
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html")
 
 
@@ -90,6 +91,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if config.nav is None and settings.build_nav:
             config.nav = build_nav(self.catalogue, settings, self.project.docs_dir)
         config.extra_css.insert(0, STYLESHEET)
+        if settings.feedback.backend == "receiver":
+            config.extra_javascript.append(SCRIPT)
         return config
 
     # Rebuild when a case or the taxonomy changes, not only the docs folder.
@@ -104,15 +107,18 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self.catalogue is None or self.project is None:
             return files
         notices = [p.format() for p in self.problems.sorted()] if self.command == "serve" else []
-        for page in render_site(self.catalogue, self.project.settings, notices):
+        pages = render_site(self.catalogue, self.project.settings, notices,
+                            site_url=config.site_url or "", directory_urls=config.use_directory_urls)
+        for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 existing.content_string = page.markdown
             else:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
-        if files.get_file_from_path(STYLESHEET) is None:
-            files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "showcase.css")))
+        for asset in (STYLESHEET, SCRIPT):
+            if files.get_file_from_path(asset) is None:
+                files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
         return files
 
     def _report(self, serving: bool) -> None:

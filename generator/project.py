@@ -35,6 +35,7 @@ class Project:
     docs_dir: Path
     settings: Settings
     site_name: str = ""
+    site_url: str = ""  # mkdocs.yml's `site_url`
 
     @property
     def cases_dir(self) -> Path:
@@ -84,10 +85,17 @@ def option_lines(text: str) -> dict[str, int]:
     for key, value in pairs:
         if key.value == PLUGIN_NAME:
             lines = {"": key.start_mark.line + 1}
-            if isinstance(value, yaml.MappingNode):
-                lines.update({k.value: k.start_mark.line + 1 for k, _ in value.value})
+            _key_lines(value, "", lines)
             return lines
     return {}
+
+
+def _key_lines(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> None:
+    """``{"feedback.backend": 12, ...}`` for every key under ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[prefix + str(key.value)] = key.start_mark.line + 1
+            _key_lines(value, f"{prefix}{key.value}.", lines)
 
 
 def find_config(start: Path) -> Path | None:
@@ -127,4 +135,5 @@ def load_project(config_file: Path) -> tuple[Project | None, Problems]:
     problems.extend(found)
     root = config_file.parent
     return Project(root=root, config_file=config_file, docs_dir=root / str(config.get("docs_dir") or "docs"),
-                   settings=settings, site_name=str(config.get("site_name") or "")), problems
+                   settings=settings, site_name=str(config.get("site_name") or ""),
+                   site_url=str(config.get("site_url") or "")), problems

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import addresses
-from .config import Settings
+from feedback.form import HONEYPOT, MAX_COMMENT, choices_for
+
+from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
 from .relate import cases_for_chapter, chapters_for_case, related_cases
 
@@ -82,10 +85,32 @@ _ENV = _environment()
 class Renderer:
     """Renders every page of the site from one catalogue and its settings."""
 
-    def __init__(self, catalogue: Catalogue, settings: Settings, notices: list[str]) -> None:
+    def __init__(self, catalogue: Catalogue, settings: Settings, notices: list[str],
+                 site_url: str, directory_urls: bool) -> None:
         self.catalogue = catalogue
         self.settings = settings
         self.notices = notices  # problems to show on the home page while serving
+        self.site_url = site_url
+        self.directory_urls = directory_urls
+        self.choices = choices_for(catalogue.taxonomy)
+
+    def feedback_form(self, kind: str, src_uri: str) -> Markup:
+        """The feedback form for one page, in the markup its backend needs."""
+        feedback = self.settings.feedback
+        if feedback.backend == "off":
+            return Markup("")
+        page_url = addresses.url_of(src_uri, self.directory_urls)
+        if feedback.backend == "receiver":
+            action = feedback.receiver_url.rstrip("/") + "/submit"
+        elif feedback.backend == "formspree":
+            action = f"https://formspree.io/f/{feedback.formspree_id}"
+        else:  # netlify sends the reader to the action's page afterwards
+            action = f"{urlsplit(self.site_url).path}{page_url}?feedback=sent#feedback-sent"
+        prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
+        return Markup(_ENV.get_template("feedback_form.html.j2").render(
+            feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
+            intentions=self.choices.intentions, roles=self.choices.roles, max_comment=MAX_COMMENT,
+            honeypot="_gotcha" if feedback.backend == "formspree" else HONEYPOT))
 
     def page(self, template: str, src_uri: str, **context: Any) -> PageSource:
         def link(target: Case | Chapter | Toolkit | str) -> str:
@@ -127,6 +152,7 @@ class Renderer:
 
     def case(self, case: Case) -> PageSource:
         return self.page("case.md.j2", addresses.case_page(case), case=case,
+                         feedback_form=self.feedback_form("case", addresses.case_page(case)),
                          related=related_cases(self.catalogue, case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case))
 
@@ -143,11 +169,17 @@ class Renderer:
         cases = cases_for_chapter(self.catalogue, chapter)
         return self.page(
             "chapter.md.j2", chapter.src_uri, toolkit=toolkit, chapter=chapter,
+            feedback_form=self.feedback_form("toolkit", chapter.src_uri),
             cases=cases[: self.settings.chapter_cases_limit], more=len(cases) > self.settings.chapter_cases_limit,
             previous=toolkit.chapters[index - 1] if index > 0 else None,
             next=toolkit.chapters[index + 1] if index + 1 < len(toolkit.chapters) else None)
 
 
-def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | None = None) -> list[PageSource]:
-    """Every generated page, in a stable order."""
-    return Renderer(catalogue, settings, notices or []).all_pages()
+def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | None = None, *,
+                site_url: str = "", directory_urls: bool = True) -> list[PageSource]:
+    """Every generated page, in a stable order.
+
+    ``site_url`` is mkdocs.yml's; the feedback settings may override it.
+    """
+    renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls)
+    return renderer.all_pages()

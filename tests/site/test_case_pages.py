@@ -10,6 +10,7 @@ from .sites import (Built, CaseInfo, VocabularyInfo, article, configured_section
 
 RELATED = "Related case studies"
 FROM_TOOLKIT = "From the toolkit"
+FEEDBACK = "Feedback"
 
 
 def _words(markdown_line: str) -> str:
@@ -54,7 +55,7 @@ def test_sections_are_h2_in_the_configured_order_each_with_its_text(example: Bui
         soup = example.soup(case.url)
         headings = content_h2s(soup)
         assert headings[: len(sections)] == sections, case.slug
-        assert set(headings[len(sections):]) <= {RELATED, FROM_TOOLKIT}, case.slug
+        assert set(headings[len(sections):]) <= {RELATED, FROM_TOOLKIT, FEEDBACK}, case.slug
         written = source_sections(example.project, case)
         for title in sections:
             heading = h2(soup, title)

@@ -1,0 +1,53 @@
+"""``showcase feedback serve``: the receiver under waitress, a production WSGI server."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import waitress
+
+from generator.config import feedback_site_url
+from generator.problems import Problems
+from generator.project import Project
+from generator.read.taxonomy import read_taxonomy
+
+from .form import choices_for
+from .inbox import DEFAULT_DB, Inbox, InboxError
+from .receiver import MAX_BODY, ReceiverConfig, create_app
+
+
+
+def receiver_config(project: Project, rate_limit: int | None = None) -> tuple[ReceiverConfig, Problems]:
+    """The receiver's settings: mkdocs.yml's, the taxonomy's roles, the token from the environment."""
+    problems = Problems()
+    taxonomy = read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), problems)
+    feedback = project.settings.feedback
+    token = os.environ.get(feedback.token_env) or None
+    return ReceiverConfig(
+        site_url=feedback_site_url(project.settings, project.site_url), choices=choices_for(taxonomy),
+        rate_limit=feedback.rate_limit if rate_limit is None else rate_limit,
+        token=token, token_env=feedback.token_env), problems
+
+
+def run(project: Project, args: argparse.Namespace) -> int:
+    config, problems = receiver_config(project, args.rate_limit)
+    if problems.errors:
+        print(problems.report())
+        return 1
+    db = Path(args.db) if args.db else project.root / DEFAULT_DB
+    try:
+        inbox = Inbox(db)
+    except InboxError as error:
+        print(f"Not started: {error}")
+        return 1
+    print(f"Receiving feedback for {config.site_url} on http://{args.host}:{args.port}/submit\n"
+          f"    Storing it in {db}")
+    if config.token is None:
+        print(f"    The submissions API is off: set {config.token_env} to turn it on.")
+    try:
+        waitress.serve(create_app(config, inbox), host=args.host, port=args.port, threads=args.threads,
+                       max_request_body_size=4 * MAX_BODY, ident="showcase-feedback")
+    finally:
+        inbox.close()
+    return 0
