@@ -11,10 +11,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build check new test chromium clean bench
+.PHONY: help serve receiver build check new test chromium clean bench
 
 help:
-	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown)"
+	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown),"
+	@echo "             with the feedback receiver on http://127.0.0.1:8765"
+	@echo "make receiver   run only the feedback receiver (HOST=... PORT=...)"
 	@echo "make build   write the published site to site/ (drafts left out)"
 	@echo "make check   check every case study and toolkit chapter"
 	@echo "make new TITLE=\"...\"   start a new case study"
@@ -33,8 +35,15 @@ $(VENV)/.test-installed: $(VENV)/.site-installed
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
+# The site, and the feedback receiver its forms post to; Ctrl+C stops both.
 serve: $(VENV)/.site-installed
+	@$(BIN)/showcase feedback serve --port 8765 & receiver=$$!; \
+	trap 'kill $$receiver 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Only the receiver, e.g. on the server that takes the published site's feedback.
+receiver: $(VENV)/.site-installed
+	$(BIN)/showcase feedback serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8765)
 
 build: $(VENV)/.site-installed
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import copy
 import io
 import json
 import os
@@ -37,9 +38,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+os.environ.update(NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+
+from mkdocs.config import load_config  # noqa: E402
+from mkdocs.config.config_options import ExtraScriptValue  # noqa: E402
+from mkdocs.structure.files import InclusionLevel, get_files  # noqa: E402
+
 from generator.load import load_catalogue  # noqa: E402
-from generator.navigation import build_nav  # noqa: E402
-from generator.plugin import ASSETS, REQUIRED_EXTENSIONS, STYLESHEET  # noqa: E402
 from generator.project import PLUGIN_NAME, load_project  # noqa: E402
 from generator.render import render_site  # noqa: E402
 
@@ -203,54 +208,95 @@ def make_showcase_project(target: Path, cases: int, seed: int) -> Any:
     return project
 
 
-def not_in_nav_patterns(pages: list[Any]) -> str:
+def not_in_nav_patterns(pages: list[tuple[str, bool]]) -> str:
     """Gitignore-style patterns (MkDocs' ``not_in_nav``) for the out-of-nav pages.
 
-    One ``/folder/*.md`` per folder, then ``!/page.md`` for its in-nav pages,
-    rather than thousands of single paths that MkDocs would match one by one.
+    ``pages`` are (src_uri, in_nav). One ``/folder/*.md`` per folder, then
+    ``!/page.md`` for its in-nav pages, rather than thousands of single paths
+    that MkDocs would match one by one.
     """
-    folders = sorted({p.src_uri.rsplit("/", 1)[0] for p in pages if not p.in_nav and "/" in p.src_uri})
-    lines = [f"/{folder}/*.md" for folder in folders]
-    lines += [f"!/{p.src_uri}" for p in pages if p.in_nav and "/" in p.src_uri
-              and p.src_uri.rsplit("/", 1)[0] in folders]
-    lines += [f"/{p.src_uri}" for p in pages if not p.in_nav and "/" not in p.src_uri]
+    folder = lambda uri: uri.rsplit("/", 1)[0] if "/" in uri else ""
+    folders = sorted({folder(uri) for uri, in_nav in pages if not in_nav and folder(uri)})
+    lines = [f"/{f}/*.md" for f in folders]
+    lines += [f"!/{uri}" for uri, in_nav in pages if in_nav and folder(uri) in folders]
+    lines += [f"/{uri}" for uri, in_nav in pages if not in_nav and not folder(uri)]
     return "\n".join(lines) + "\n"
 
 
+def _as_yaml(value: Any) -> Any:
+    """A value of MkDocs' loaded config as mkdocs.yml would write it."""
+    if isinstance(value, ExtraScriptValue):
+        written: dict[str, Any] = {"path": value.path}
+        written.update({k: v for k, v in (("type", value.type), ("defer", value.defer),
+                                           ("async", value.async_)) if v})
+        return written if len(written) > 1 else value.path
+    if isinstance(value, (list, tuple)):
+        return [_as_yaml(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_yaml(v) for k, v in value.items()}
+    return value
+
+
 def make_plain_project(project: Any, target: Path) -> int:
-    """The same pages as ordinary Markdown files, built without the plugin."""
-    catalogue, problems = load_catalogue(project, include_drafts=False)
+    """The same pages as ordinary Markdown files, built without the plugin.
+
+    The plugin itself says what to write: its ``on_config`` (what it adds to
+    the configuration) and its ``on_files`` (every page and asset it makes or
+    rewrites), run here in process as ``mkdocs build`` would run them. So the
+    baseline follows the plugin as it changes, and differs only in who
+    produces the pages.
+    """
+    _, problems = load_catalogue(project, include_drafts=False)
     if problems.errors:
         sys.exit("The synthetic cases have errors (a bug in bench/synth.py):\n" + problems.report())
-    pages = render_site(catalogue, project.settings)
-    nav = build_nav(catalogue, project.settings, project.docs_dir)
+    config = load_config(str(project.config_file))
+    plugin = config.plugins[PLUGIN_NAME]
+    plugin.on_startup(command="build", dirty=False)
+    before = {key: copy.deepcopy(config[key]) for key in _PLUGIN_CHANGES}
+    config.plugins._current_plugin = PLUGIN_NAME  # as MkDocs sets it while a plugin's event runs
+    try:
+        config = plugin.on_config(config) or config
+        files = plugin.on_files(get_files(config), config=config)
+    finally:
+        config.plugins._current_plugin = None
+
     target.mkdir(parents=True)
     shutil.copytree(project.docs_dir, target / "docs")
-    for page in pages:
-        path = target / "docs" / page.src_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
-    stylesheet = target / "docs" / STYLESHEET
-    stylesheet.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ASSETS / "showcase.css", stylesheet)
+    pages: list[tuple[str, bool]] = []
+    for file in files:
+        if file.is_documentation_page():
+            pages.append((file.src_uri, file.inclusion != InclusionLevel.NOT_IN_NAV))
+        if file.generated_by or file.is_documentation_page():
+            path = target / "docs" / file.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.content_bytes)
 
-    config = yaml.safe_load(project.config_file.read_text(encoding="utf-8"))
-    plugins = config.get("plugins") or []
+    written = yaml.safe_load(project.config_file.read_text(encoding="utf-8"))
+    plugins = written.get("plugins") or []
     if isinstance(plugins, dict):
-        config["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN_NAME}
+        written["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN_NAME}
     else:
-        config["plugins"] = [p for p in plugins if p != PLUGIN_NAME
-                             and not (isinstance(p, dict) and PLUGIN_NAME in p)]
-    extensions = config.setdefault("markdown_extensions", [])
-    names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
-    extensions += [e for e in REQUIRED_EXTENSIONS if e not in names]
-    config["extra_css"] = [STYLESHEET, *(config.get("extra_css") or [])]
-    config["nav"] = nav
-    config["not_in_nav"] = not_in_nav_patterns(pages)
-    config["docs_dir"] = "docs"
-    (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+        written["plugins"] = [p for p in plugins if p != PLUGIN_NAME
+                              and not (isinstance(p, dict) and PLUGIN_NAME in p)]
+    for key in _PLUGIN_CHANGES:
+        if config[key] == before[key]:
+            continue
+        if key == "markdown_extensions":  # keep the options as written; add what the plugin added
+            extensions = written.setdefault(key, [])
+            names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
+            extensions += [e for e in config[key] if e not in names]
+        else:
+            written[key] = _as_yaml(config[key])
+    written["not_in_nav"] = not_in_nav_patterns(pages)
+    written["docs_dir"] = "docs"
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(written, sort_keys=False, allow_unicode=True),
                                        encoding="utf-8")
     return len(pages)
+
+
+# The settings a plugin may change in on_config that shape the pages.
+_PLUGIN_CHANGES = ("nav", "extra_css", "extra_javascript", "markdown_extensions", "mdx_configs",
+                   "extra", "extra_templates", "watch")
 
 
 def core_once(project: Any) -> tuple[float, float]:

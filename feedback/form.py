@@ -37,4 +37,4 @@ def choices_for(taxonomy: Taxonomy) -> Choices:
     """Roles are the taxonomy's provider types, then "Other"."""
     vocabulary = taxonomy.get(ROLE_VOCABULARY)
     roles = tuple((t.slug, t.label) for t in vocabulary.terms) if vocabulary else ()
-    return Choices(roles=roles + (OTHER_ROLE,))
+    return Choices(roles=(*roles, OTHER_ROLE))

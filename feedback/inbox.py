@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class Inbox:
 
     def add(self, submission: Submission, now: datetime | None = None) -> Stored:
         """Store one submission and return it with its id; committed on return."""
-        received = (now or datetime.now(timezone.utc)).isoformat(timespec="milliseconds")
+        received = (now or datetime.now(UTC)).isoformat(timespec="milliseconds")
         ident = uuid.uuid4().hex
         values = (ident, received, *asdict(submission).values())
         with self._lock:
@@ -103,7 +103,7 @@ class Inbox:
     @staticmethod
     def _stored(row: tuple[Any, ...]) -> Stored:
         seq, ident, received, *values = row
-        fields = dict(zip(Submission.__dataclass_fields__, values))
+        fields = dict(zip(Submission.__dataclass_fields__, values, strict=True))
         fields["consent"] = bool(fields["consent"])
         fields["spam"] = bool(fields["spam"])
         return Stored(seq, ident, received, Submission(**fields))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, jsonify, redirect, render_template, request

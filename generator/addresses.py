@@ -8,9 +8,11 @@ from __future__ import annotations
 import posixpath
 
 from .model import Case, Chapter, Term, Toolkit, Vocabulary
+from .slugs import slugify
 
 HOME = "index.md"
 BROWSE = "cases/index.md"
+FEEDBACK = "feedback/index.md"
 
 
 def case_page(case: Case) -> str:
@@ -27,6 +29,16 @@ def term_page(vocabulary: Vocabulary, term: Term) -> str:
 
 def toolkits_page(toolkit_dir: str) -> str:
     return f"{toolkit_dir}/index.md"
+
+
+def feedback_page(page_url: str) -> str:
+    """Where the published feedback on the page at ``page_url`` goes."""
+    return f"feedback/{slugify(page_url) or 'home'}.md"
+
+
+def chart_file(name: str) -> str:
+    """Where a published chart (``charts/x.svg``) goes on the site."""
+    return f"feedback/{name}"
 
 
 def page_of(target: Case | Chapter | Toolkit) -> str:

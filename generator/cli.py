@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .load import load_catalogue
 from .problems import summary_line
@@ -61,15 +61,6 @@ def new(args: argparse.Namespace) -> int:
     return 0
 
 
-def feedback_serve(args: argparse.Namespace) -> int:
-    from feedback.serve import run  # the receiver's dependencies load only when it runs
-
-    project = _project(args.config)
-    if project is None:
-        return 1
-    return run(project, args)
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="showcase", description="Good-practice case studies as a static site.")
     top.add_argument("--config", help="the site's mkdocs.yml (default: the nearest one)")
@@ -81,16 +72,9 @@ def parser() -> argparse.ArgumentParser:
     making = commands.add_parser("new", help="start a new case study from a template")
     making.add_argument("title", help='the case study\'s title, in quotes: "Peer mentors in reception"')
     making.set_defaults(run=new)
-    feedback = commands.add_parser("feedback", help="receive and collect readers' feedback")
-    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True, metavar="COMMAND")
-    serving = feedback_commands.add_parser("serve", help="run the receiver that the feedback forms post to")
-    serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serving.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
-    serving.add_argument("--db", help="the SQLite database (default: var/feedback/receiver.sqlite3)")
-    serving.add_argument("--rate-limit", type=int,
-                         help="posts a minute from one address (default: from mkdocs.yml; 0 for no limit)")
-    serving.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
-    serving.set_defaults(run=feedback_serve)
+    from feedback.cli import register  # light: the heavy parts load when a command runs
+
+    register(commands, _project)
     return top
 
 
@@ -101,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the output was piped to a command that stopped reading, like `head`
+        return 0
     except Exception as error:  # the last guard between an author and a traceback
         print(f"Showcase stopped because of an unexpected problem: {type(error).__name__}: {error}\n"
               "    Nothing was changed. Please report this message to the site's maintainers.",

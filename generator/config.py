@@ -53,6 +53,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "next": "Next",
     "no_cases": "There are no case studies here yet.",
     "home_title": "Home",
+    "feedback": "Feedback",
 }
 
 # The values each label may use; a label may leave any of them out.
@@ -93,6 +94,9 @@ class FeedbackSettings:
     rate_limit: int = 10
     # The environment variable that holds the token for GET /api/submissions.
     token_env: str = "SHOWCASE_FEEDBACK_TOKEN"
+    # Where `showcase feedback publish` writes the aggregated feedback the site
+    # shows (relative to mkdocs.yml; commit it). Nothing personal is in it.
+    published_dir: str = "data/feedback"
 
 
 @dataclass(frozen=True)

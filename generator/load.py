@@ -7,6 +7,7 @@ from .problems import Problems
 from .project import Project
 from .read.cases import case_files, read_case
 from .read.taxonomy import read_taxonomy
+from .read.feedback_data import read_published
 from .read.toolkit import read_home, read_toolkits
 from .slugs import slugify
 
@@ -33,7 +34,9 @@ def load_catalogue(project: Project, include_drafts: bool) -> tuple[Catalogue, P
                              taxonomy, taxonomy_shown, problems)
     check_toolkits(toolkits, problems)
     home = read_home(project.docs_dir, project.root, problems)
-    return Catalogue(taxonomy, cases, toolkits, home), problems
+    published = project.root / project.settings.feedback.published_dir
+    feedback = read_published(published, project.shown(published), problems)
+    return Catalogue(taxonomy, cases, toolkits, home, feedback), problems
 
 
 def _read_cases(project: Project, taxonomy: Taxonomy, taxonomy_shown: str, include_drafts: bool,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,42 @@ class HomeText:
     body: str
 
 
+@dataclass(frozen=True)
+class ChartInfo:
+    """A chart drawn by `showcase feedback publish`, with its text alternative."""
+
+    file: Path  # the SVG on disk
+    name: str  # its file name
+    title: str
+    alt: str
+
+
+@dataclass
+class PageFeedbackData:
+    """Published feedback on one page: counts, ratings and approved comments."""
+
+    page: str  # the page's address below the site root
+    count: int
+    by_intention: dict[str, int]
+    by_role: dict[str, int]
+    ratings: dict[str, int]
+    rating_average: float | None
+    comments: list[dict[str, str]]
+    ratings_chart: ChartInfo | None = None
+
+
+@dataclass
+class PublishedFeedback:
+    """The aggregated feedback the site shows. Nothing personal is in it."""
+
+    total: int
+    by_month: list[tuple[str, int]]
+    by_intention: dict[str, int]
+    by_role: dict[str, int]
+    pages: dict[str, PageFeedbackData]
+    overview_charts: list[ChartInfo] = field(default_factory=list)
+
+
 @dataclass
 class Catalogue:
     """Everything the site is built from, already checked.
@@ -159,6 +196,7 @@ class Catalogue:
     cases: list[Case]
     toolkits: list[Toolkit]
     home: HomeText | None = None
+    feedback: PublishedFeedback | None = None
     _by_slug: dict[str, Case] = field(init=False, repr=False)
     _by_term: dict[Term, list[Case]] = field(init=False, repr=False)
 

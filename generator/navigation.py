@@ -30,6 +30,8 @@ def build_nav(catalogue: Catalogue, settings: Settings, docs_dir: Path) -> list[
         for toolkit in catalogue.toolkits:
             toolkit_items.append({toolkit.title: [toolkit.src_uri, *(c.src_uri for c in toolkit.chapters)]})
         nav.append({settings.label("toolkit"): toolkit_items})
+    if catalogue.feedback is not None:
+        nav.append({settings.label("feedback"): addresses.FEEDBACK})
     if (docs_dir / "about.md").is_file():
         nav.append({settings.label("about"): "about.md"})
     return nav

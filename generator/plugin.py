@@ -107,9 +107,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self.catalogue is None or self.project is None:
             return files
         notices = [p.format() for p in self.problems.sorted()] if self.command == "serve" else []
-        pages = render_site(self.catalogue, self.project.settings, notices,
-                            site_url=config.site_url or "", directory_urls=config.use_directory_urls)
-        for page in pages:
+        rendered = render_site(self.catalogue, self.project.settings, notices,
+                               site_url=config.site_url or "", directory_urls=config.use_directory_urls)
+        for static in rendered.static_files:
+            files.append(File.generated(config, static.dest_uri, abs_src_path=str(static.source)))
+        for page in rendered.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 existing.content_string = page.markdown

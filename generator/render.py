@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import addresses
-from feedback.form import HONEYPOT, MAX_COMMENT, choices_for
+from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, choices_for
 
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
@@ -27,6 +28,22 @@ _OUT_OF_NAV = {"case.md.j2", "term.md.j2"}
 # Characters Python-Markdown lets a backslash escape and that could start markup
 # in running text; < > & are left to HTML escaping.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied to the site as it is, such as a published chart."""
+
+    dest_uri: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class FeedbackTarget:
+    """A page that can have feedback: its title and where its source is."""
+
+    title: str
+    src_uri: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,16 @@ class PageSource:
 def markdown_text(value: object) -> Markup:
     """Text shown as written: Markdown syntax and HTML both become plain text."""
     return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(value))))
+
+
+def table_cell(value: object) -> Markup:
+    """Text for a Markdown table cell, where a bar would end the cell."""
+    return Markup(str(markdown_text(value)).replace("|", "\\|"))
+
+
+def month_name(value: str) -> str:
+    """``2026-11`` -> ``November 2026``."""
+    return f"{date(int(value[:4]), int(value[5:7]), 1):%B %Y}"
 
 
 def long_date(value: date) -> str:
@@ -76,6 +103,8 @@ def _environment() -> Environment:
     env.filters["md"] = markdown_text
     env.filters["long_date"] = long_date
     env.filters["front_matter"] = front_matter
+    env.filters["cell"] = table_cell
+    env.filters["month"] = month_name
     return env
 
 
@@ -93,6 +122,49 @@ class Renderer:
         self.site_url = site_url
         self.directory_urls = directory_urls
         self.choices = choices_for(catalogue.taxonomy)
+        # Feedback is keyed by page address; these are the pages that take it.
+        self.targets = {addresses.url_of(addresses.case_page(c), directory_urls): FeedbackTarget(c.title, addresses.case_page(c))
+                        for c in catalogue.cases}
+        self.targets |= {addresses.url_of(ch.src_uri, directory_urls): FeedbackTarget(ch.title, ch.src_uri)
+                         for ch in catalogue.chapters}
+
+    def feedback_summary(self, src_uri: str) -> Markup:
+        """"12 responses: 5 are putting this into practice", linking to the page's feedback."""
+        published = self.catalogue.feedback
+        page = published.pages.get(addresses.url_of(src_uri, self.directory_urls)) if published else None
+        if page is None:
+            return Markup("")
+        return Markup(_ENV.get_template("_feedback_summary.md.j2").render(
+            page=page, link=lambda to: addresses.relative(src_uri, to),
+            feedback_page=addresses.feedback_page(page.page)))
+
+    def feedback_pages(self) -> list[PageSource]:
+        """The overview and a page for each case or chapter with responses."""
+        published = self.catalogue.feedback
+        if published is None:
+            return []
+        labels = {"intention": dict(INTENTIONS) | {"unknown": "Not given"},
+                  "role": dict(self.choices.roles) | {"unknown": "Not given"}}
+        rows = {"months": [(month_name(month), count) for month, count in published.by_month],
+                "intentions": _in_order(published.by_intention, labels["intention"]),
+                "roles": _in_order(published.by_role, labels["role"])}
+        pages = [self.page("feedback_overview.md.j2", addresses.FEEDBACK, feedback=published, rows=rows,
+                           targets=self.targets)]
+        for path, data in sorted(published.pages.items()):
+            target = self.targets.get(path)
+            if target is not None:
+                pages.append(self.page("feedback_page.md.j2", addresses.feedback_page(path), data=data,
+                                       target=target, intentions=_in_order(data.by_intention, labels["intention"]),
+                                       roles=_in_order(data.by_role, labels["role"])))
+        return pages
+
+    def static_files(self) -> list[StaticFile]:
+        """The published charts, copied beside the feedback pages."""
+        published = self.catalogue.feedback
+        if published is None:
+            return []
+        charts = published.overview_charts + [p.ratings_chart for p in published.pages.values() if p.ratings_chart]
+        return [StaticFile(addresses.chart_file(c.name), c.file) for c in charts]
 
     def feedback_form(self, kind: str, src_uri: str) -> Markup:
         """The feedback form for one page, in the markup its backend needs."""
@@ -139,7 +211,7 @@ class Renderer:
         for toolkit in self.catalogue.toolkits:
             pages.append(self.page("toolkit.md.j2", toolkit.src_uri, toolkit=toolkit))
             pages += [self.chapter(toolkit, index) for index in range(len(toolkit.chapters))]
-        return pages
+        return pages + self.feedback_pages()
 
     def home(self) -> PageSource:
         themes = self.catalogue.taxonomy.get("themes")
@@ -153,6 +225,7 @@ class Renderer:
     def case(self, case: Case) -> PageSource:
         return self.page("case.md.j2", addresses.case_page(case), case=case,
                          feedback_form=self.feedback_form("case", addresses.case_page(case)),
+                         feedback_summary=self.feedback_summary(addresses.case_page(case)),
                          related=related_cases(self.catalogue, case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case))
 
@@ -170,16 +243,29 @@ class Renderer:
         return self.page(
             "chapter.md.j2", chapter.src_uri, toolkit=toolkit, chapter=chapter,
             feedback_form=self.feedback_form("toolkit", chapter.src_uri),
+            feedback_summary=self.feedback_summary(chapter.src_uri),
             cases=cases[: self.settings.chapter_cases_limit], more=len(cases) > self.settings.chapter_cases_limit,
             previous=toolkit.chapters[index - 1] if index > 0 else None,
             next=toolkit.chapters[index + 1] if index + 1 < len(toolkit.chapters) else None)
 
 
+def _in_order(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int]]:
+    """(label, count) rows in the form's order, anything unexpected last."""
+    known = [(labels[key], counts[key]) for key in labels if key in counts]
+    return known + [(key, n) for key, n in counts.items() if key not in labels]
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    pages: list[PageSource]
+    static_files: list[StaticFile]
+
+
 def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | None = None, *,
-                site_url: str = "", directory_urls: bool = True) -> list[PageSource]:
-    """Every generated page, in a stable order.
+                site_url: str = "", directory_urls: bool = True) -> RenderedSite:
+    """Every generated page, in a stable order, and the files to copy as they are.
 
     ``site_url`` is mkdocs.yml's; the feedback settings may override it.
     """
     renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls)
-    return renderer.all_pages()
+    return RenderedSite(renderer.all_pages(), renderer.static_files())

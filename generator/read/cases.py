@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from ..config import SectionSpec
@@ -119,7 +120,7 @@ def check_sections(source: Source, specs: tuple[SectionSpec, ...], problems: Pro
                          f"Add a heading `## {spec.title}` with its text. {order_hint}")
     present = list(seen.values())
     ranks = {title: i for i, title in enumerate(expected)}
-    for before, after in zip(present, present[1:]):
+    for before, after in pairwise(present):
         if ranks[before.title] > ranks[after.title]:
             problems.add(source.path, after.line,
                          f'The section "{after.title}" should come before "{before.title}".',

@@ -97,7 +97,7 @@ def split_sections(body: str, first_line: int) -> Split:
         stop = cuts[position + 1][0] if position + 1 < len(cuts) else len(lines)
         sections.append(RawSection(heading, "\n".join(lines[start:stop]).strip("\n")))
     preamble = "\n".join(lines[:end_of_preamble])
-    first_text = next((i for i, l in enumerate(lines[:end_of_preamble]) if l.strip()), 0)
+    first_text = next((i for i, text in enumerate(lines[:end_of_preamble]) if text.strip()), 0)
     return Split(preamble, first_line + first_text, top, sections)
 
 

@@ -79,7 +79,7 @@ def _vocabulary(field_name: str, node: yaml.Node, shown: str, line: int,
         return None
     terms: list[Term] = []
     term_nodes = keys.nodes["terms"].value if isinstance(keys.nodes.get("terms"), yaml.SequenceNode) else []
-    for raw, term_node in zip(raw_terms, term_nodes):
+    for raw, term_node in zip(raw_terms, term_nodes, strict=True):
         term_line = line_of(term_node)
         label = raw.get("label") if isinstance(raw, dict) else None
         description = raw.get("description") if isinstance(raw, dict) else None

@@ -1,0 +1,183 @@
+"""The ``showcase feedback ...`` commands: serve, collect, review, approve,
+reject, forget and publish."""
+from __future__ import annotations
+
+import argparse
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.project import Project
+
+from .store import DEFAULT_STORE, Store, StoreError
+
+ProjectLoader = Callable[[str | None], Project | None]
+DEFAULT_SOURCES = "feedback/sources.yml"
+
+
+def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) -> None:
+    """Add the feedback commands under ``showcase feedback``."""
+    feedback = commands.add_parser("feedback", help="receive, collect, review and publish readers' feedback")
+    sub = feedback.add_subparsers(dest="feedback_command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str, run: Callable[[Project, argparse.Namespace], int]) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text, description=help_text)
+
+        def start(args: argparse.Namespace) -> int:
+            project = load_project(args.config)
+            return 1 if project is None else run(project, args)
+
+        parser.set_defaults(run=start)
+        return parser
+
+    serving = command("serve", "run the receiver that the feedback forms post to", _serve)
+    serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serving.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    serving.add_argument("--db", help="the SQLite database (default: var/feedback/receiver.sqlite3)")
+    serving.add_argument("--rate-limit", type=int,
+                         help="posts a minute from one address (default: from mkdocs.yml; 0 for no limit)")
+    serving.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+
+    collecting = command("collect", "pull new feedback from every source into the local store", _collect)
+    collecting.add_argument("--source", help="only this source, by its name in sources.yml")
+    collecting.add_argument("--sources", default=DEFAULT_SOURCES, help=f"the sources file (default: {DEFAULT_SOURCES})")
+    collecting.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    reviewing = command("review", "list comments waiting for a decision, with personal details removed", _review)
+    reviewing.add_argument("--all", action="store_true", help="also list comments already decided")
+    for name, help_text in (("approve", "publish these comments (their writers agreed)"),
+                            ("reject", "keep these comments off the site"),
+                            ("forget", "delete these responses for good, for an erasure request")):
+        deciding = command(name, help_text, _decide)
+        deciding.add_argument("ids", nargs="+", type=int, metavar="ID", help="numbers from `showcase feedback review`")
+    publishing = command("publish", "write the aggregated feedback pages' data (nothing personal)", _publish)
+    publishing.add_argument("--out", help="folder to write (default: feedback.published_dir in mkdocs.yml)")
+    for parser in (collecting, reviewing, publishing, *(sub.choices[n] for n in ("approve", "reject", "forget"))):
+        parser.add_argument("--store", help=f"the local feedback store (default: {DEFAULT_STORE})")
+
+
+def _open_store(project: Project, args: argparse.Namespace) -> Store | None:
+    path = Path(args.store) if args.store else project.root / DEFAULT_STORE
+    try:
+        return Store(path)
+    except StoreError as error:
+        print(f"Stopped: {error}")
+        return None
+
+
+def _serve(project: Project, args: argparse.Namespace) -> int:
+    from .serve import run  # waitress and Flask load only when serving
+
+    return run(project, args)
+
+
+def _collect(project: Project, args: argparse.Namespace) -> int:
+    from .collect import collect, summary
+    from .form import choices_for
+    from .sources.config import build_source, load_sources
+    from generator.problems import Problems
+    from generator.read.taxonomy import read_taxonomy
+
+    sources_file = project.root / args.sources
+    if not sources_file.is_file():
+        print(f"There is no {args.sources}.\n    Copy feedback/sources.example.yml to {args.sources} "
+              "and list where your forms send their responses.")
+        return 1
+    configs, problems = load_sources(sources_file)
+    taxonomy_problems = Problems()
+    choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), taxonomy_problems))
+    problems.extend(taxonomy_problems)
+    if problems.errors:
+        print(problems.report())
+        return 1
+    if args.source:
+        configs = [c for c in configs if c.name == args.source]
+        if not configs:
+            print(f"There is no source called {args.source!r} in {args.sources}.")
+            return 1
+    store = _open_store(project, args)
+    if store is None:
+        return 1
+    try:
+        results = collect(store, [build_source(c, choices, sources_file.parent) for c in configs],
+                          progress=not args.no_progress)
+    finally:
+        store.close()
+    print(summary(results))
+    return 1 if any(r.error for r in results) else 0
+
+
+def _review(project: Project, args: argparse.Namespace) -> int:
+    from .moderate import for_review
+
+    store = _open_store(project, args)
+    if store is None:
+        return 1
+    try:
+        items = for_review(store, include_decided=args.all)
+    finally:
+        store.close()
+    if not items:
+        print("No comments are waiting for review." if not args.all else "There are no comments yet.")
+        return 0
+    private = sum(not item.consent for item in items)
+    print(f"{len(items)} comment{'s' if len(items) != 1 else ''}"
+          f"{' (all)' if args.all else ' to review'}. Personal details are removed below.")
+    if private:
+        print(f"{private} of them may not be published: the writer did not agree, so they stay private.")
+    for item in items:
+        consent = "may publish" if item.consent else "private: no permission to publish"
+        print(f"\n#{item.id}  {item.received}  /{item.page}  {consent}  [{item.status}]")
+        print(textwrap.indent(textwrap.fill(item.text, 88), "    "))
+        if item.removed:
+            print(f"    (removed: {', '.join(item.removed)})")
+    print("\nNext: `showcase feedback approve ID ...` or `showcase feedback reject ID ...`.")
+    return 0
+
+
+def _decide(project: Project, args: argparse.Namespace) -> int:
+    from .moderate import ModerationError, approve, forget, reject
+
+    action = {"approve": approve, "reject": reject, "forget": forget}[args.feedback_command]
+    store = _open_store(project, args)
+    if store is None:
+        return 1
+    failed = False
+    try:
+        for response_id in args.ids:
+            try:
+                print(action(store, response_id))
+            except ModerationError as error:
+                print(error)
+                failed = True
+    finally:
+        store.close()
+    return 1 if failed else 0
+
+
+def _publish(project: Project, args: argparse.Namespace) -> int:
+    from .form import choices_for
+    from .publish import publish
+    from generator.problems import Problems
+    from generator.read.taxonomy import read_taxonomy
+
+    problems = Problems()
+    choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), problems))
+    if problems.errors:
+        print(problems.report())
+        return 1
+    out = Path(args.out) if args.out else project.root / project.settings.feedback.published_dir
+    store = _open_store(project, args)
+    if store is None:
+        return 1
+    try:
+        written = publish(store, choices, out)
+    finally:
+        store.close()
+    shown = project.shown(out)
+    if written.changed or written.removed:
+        print(f"Published to {shown}: {len(written.changed)} file(s) changed, {len(written.removed)} removed, "
+              f"{len(written.unchanged)} unchanged.\n    Rebuild the site (`make build`) and commit {shown}.")
+    else:
+        print(f"Nothing changed in {shown}: the published feedback is up to date.")
+    return 0

@@ -1,0 +1,169 @@
+"""An export from a survey tool (SurveyMonkey, Microsoft Forms, Google Forms),
+as a CSV or JSON file, mapped to our fields by column headings in sources.yml.
+
+There is no cursor: the whole file is read each time, and the store's upsert
+by (source, key) makes a rerun harmless. Rows are keyed by the export's own
+id column when one is named, else by the hash of the row's content.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..form import Choices
+from ..model import Page, Response
+from .base import SourceConfig, SourceError
+from .normalise import FIELDS, Normaliser, content_key, option, zone_of
+
+FORMATS = ("csv", "json")
+COLUMNS = (*FIELDS, "received_at", "id")  # what `columns` may map
+REQUIRED_COLUMNS = ("received_at",)  # and page, unless the `page` option gives one page for every row
+PAGE_SIZE = 500  # rows saved per transaction
+
+
+class FileSource:
+    """Responses from one exported file."""
+
+    type = "file"
+
+    def __init__(self, config: SourceConfig, http: object = None, choices: Choices | None = None) -> None:
+        """``http`` is accepted (and unused) so every source is built the same way."""
+        if choices is None:
+            raise SourceError(f'Source "{config.name}": the form\'s choices are needed to read its file.')
+        self.config = config
+        self.name = config.name
+        self.normaliser = Normaliser.for_source(config, choices)
+        written = option(config, "path", str)
+        path = Path(written).expanduser()
+        self.path = path if path.is_absolute() or config.folder is None else config.folder / path
+        self.format: str = option(config, "format", str, self.path.suffix.lower().lstrip("."))
+        if self.format not in FORMATS:
+            raise SourceError(f'Source "{self.name}": cannot tell whether {written} is CSV or JSON. '
+                              'Add format: csv or format: json.')
+        columns = option(config, "columns", dict)
+        unknown = sorted(set(columns) - set(COLUMNS))
+        if unknown:
+            raise SourceError(f'Source "{self.name}": columns has {", ".join(unknown)}, which is not one of our '
+                              f"fields ({', '.join(COLUMNS)}).")
+        if not all(isinstance(heading, str) and heading for heading in columns.values()):
+            raise SourceError(f'Source "{self.name}": each entry of columns must be a column heading in the file.')
+        self.columns: dict[str, str] = columns
+        self.fixed_page: str = option(config, "page", str, "")
+        if "received_at" not in columns or ("page" not in columns and not self.fixed_page):
+            raise SourceError(f'Source "{self.name}": columns must name the received_at column, and the page '
+                              "column (or set page: for a survey about one page).")
+        self.date_format: str = option(config, "date_format", str, "") or ""
+        self.zone = zone_of(config)
+        self.encoding: str = option(config, "encoding", str, "utf-8-sig")
+        self.delimiter: str = option(config, "delimiter", str, ",")
+        self.records_key: str = option(config, "records", str, "")
+
+    def pages(self, cursor: str | None) -> Iterator[Page]:
+        """Every row, in pages; ``cursor`` is ignored and every page's is None."""
+        rows = self._rows()
+        if not rows:
+            yield Page([], None, False)
+            return
+        responses = [self._response(number, what, row) for number, what, row in rows]
+        for start in range(0, len(responses), PAGE_SIZE):
+            chunk = responses[start:start + PAGE_SIZE]
+            yield Page(chunk, None, start + PAGE_SIZE < len(responses))
+
+    # Reading
+    def _rows(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """(number, how a person finds it, the row) for each row with anything in it."""
+        try:
+            content = self.path.read_text(encoding=self.encoding)
+        except FileNotFoundError as error:
+            raise SourceError(f'Source "{self.name}": the file {self.path} does not exist. Check path in '
+                              "sources.yml (it is relative to the folder of sources.yml).") from error
+        except UnicodeDecodeError as error:
+            raise SourceError(f'Source "{self.name}": {self.path} is not {self.encoding} text ({error.reason} at '
+                              f"byte {error.start}). Export it again as UTF-8, or set encoding: in sources.yml."
+                              ) from error
+        except (OSError, LookupError) as error:
+            raise SourceError(f'Source "{self.name}": {self.path} cannot be read ({error}).') from error
+        rows = self._csv(content) if self.format == "csv" else self._json(content)
+        if self.format == "csv" or rows:
+            self._check_columns()
+        return [(n, what, row) for n, what, row in rows if any(_filled(value) for value in row.values())]
+
+    def _csv(self, content: str) -> list[tuple[int, str, dict[str, Any]]]:
+        reader = csv.reader(content.splitlines(keepends=True), delimiter=self.delimiter)
+        try:
+            table = list(reader)
+        except csv.Error as error:
+            raise SourceError(f'Source "{self.name}": {self.path} is not a readable CSV file near line '
+                              f"{reader.line_num} ({error}).") from error
+        if not table:
+            raise SourceError(f'Source "{self.name}": {self.path} is empty: it has no row of column headings.')
+        headings = [heading.strip() for heading in table[0]]
+        for name, heading in self.columns.items():
+            if headings.count(heading) > 1:
+                raise SourceError(f'Source "{self.name}": {self.path} has two columns headed "{heading}" '
+                                  f"(columns.{name}), so which one to read is unclear. Rename one in the file.")
+        self._headings: list[str] = headings
+        rows = []
+        for index, cells in enumerate(table[1:], start=2):
+            row = dict(zip(headings, cells + [""] * (len(headings) - len(cells)), strict=False))
+            rows.append((index, f"row {index}", row))
+        return rows
+
+    def _json(self, content: str) -> list[tuple[int, str, dict[str, Any]]]:
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as error:
+            raise SourceError(f'Source "{self.name}": {self.path} is not valid JSON ({error.msg} at line '
+                              f"{error.lineno}, column {error.colno}).") from error
+        if self.records_key:
+            if not isinstance(data, dict) or self.records_key not in data:
+                raise SourceError(f'Source "{self.name}": {self.path} has no "{self.records_key}" at the top '
+                                  "(the records option). Check the name in the file.")
+            data = data[self.records_key]
+        elif isinstance(data, dict):
+            keys = ", ".join(f'"{key}"' for key in data)
+            raise SourceError(f'Source "{self.name}": {self.path} holds an object, not a list of responses. Set '
+                              f"records: to the name of the list in it (it has {keys or 'nothing'}).")
+        if not isinstance(data, list):
+            raise SourceError(f'Source "{self.name}": {self.path} does not hold a list of responses.')
+        rows = []
+        for index, record in enumerate(data, start=1):
+            if not isinstance(record, dict):
+                raise SourceError(f'Source "{self.name}": record {index} of {self.path} is not an object of '
+                                  "column headings and answers.")
+            rows.append((index, f"record {index}", record))
+        seen: list[str] = []
+        for _, _, record in rows:
+            seen.extend(key for key in record if key not in seen)
+        self._headings = seen
+        return rows
+
+    def _check_columns(self) -> None:
+        """Every mapped column is in the file: a renamed question would
+        otherwise be read as blank answers without a word."""
+        headings = self._headings
+        for name, heading in self.columns.items():
+            if heading not in headings:
+                listed = "; ".join(f'"{h}"' for h in headings) or "none"
+                raise SourceError(f'Source "{self.name}": {self.path} has no column "{heading}" (columns.{name} in '
+                                  f"sources.yml). Its columns are: {listed}. Copy the heading exactly.")
+
+    def _response(self, number: int, what: str, row: dict[str, Any]) -> Response:
+        fields = {name: row.get(heading) for name, heading in self.columns.items() if name in FIELDS}
+        if self.fixed_page and "page" not in self.columns:
+            fields["page"] = self.fixed_page
+        ident = row.get(self.columns["id"]) if "id" in self.columns else None
+        if "id" in self.columns and not _filled(ident):
+            raise SourceError(f'Source "{self.name}": {what} of {self.path} has no {self.columns["id"]}, the id '
+                              "column. Check the export is complete, or leave id out of columns.")
+        key = str(ident).strip() if ident is not None else content_key(row)
+        return self.normaliser.response(key=key, where=f"{what} of {self.path}", fields=fields,
+                                        received_at=row.get(self.columns["received_at"]), raw=row,
+                                        date_format=self.date_format or None, zone=self.zone)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))

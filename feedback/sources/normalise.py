@@ -1,0 +1,271 @@
+"""Turning each service's values into our ``Response`` fields.
+
+The same reader's answer arrives as our slug ("interested") from our own form,
+as a label ("Just interested") from a survey tool, or as a one-item list from
+Tally. Everything here maps those to one vocabulary; what cannot be matched
+becomes "" (the original stays in ``raw``) rather than a guess.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..form import HONEYPOT, KINDS, RATINGS, Choices
+from ..model import Response
+from .base import SourceConfig, SourceError
+
+# Our form's own field names, as netlify's `data` and formspree's records carry them.
+FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "organisation", "email")
+_YES = {"yes", "y", "on", "true", "1", "agree", "i agree", "x", "✓"}
+_SPACES = re.compile(r"\s+")
+_LEADING_NUMBER = re.compile(r"^\s*(\d+)(?:\.0+)?(?![\d.])")
+
+
+def fold(text: str) -> str:
+    """How two labels are compared: case, spacing and surrounding space ignored."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def single(value: Any) -> Any:
+    """A one-item list (Tally's choice answers) as its item; other lists joined."""
+    if isinstance(value, list):
+        if len(value) == 1:
+            return value[0]
+        return ", ".join(str(v) for v in value if v is not None)
+    return value
+
+
+def text(value: Any) -> str:
+    value = single(value)
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).replace("\r\n", "\n").strip()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Slugs and labels of one closed choice, both leading to the slug."""
+
+    lookup: Mapping[str, str]
+
+    @classmethod
+    def of(cls, pairs: tuple[tuple[str, str], ...], extra: Mapping[str, str] | None = None) -> Vocabulary:
+        lookup: dict[str, str] = {}
+        for slug, label in pairs:
+            lookup[fold(label)] = slug
+            lookup[fold(slug)] = slug
+            lookup[fold(slug.replace("-", " "))] = slug
+        for label, slug in (extra or {}).items():
+            lookup[fold(str(label))] = str(slug)
+        return cls(lookup)
+
+    def slug(self, value: Any) -> str:
+        return self.lookup.get(fold(text(value)), "")
+
+
+def rating_of(value: Any) -> int | None:
+    """1 to 5 from 4, "4", 4.0 or "4 - Very useful"; None when not given or out of range."""
+    value = single(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = int(value) if float(value).is_integer() else None
+    else:
+        match = _LEADING_NUMBER.match(str(value))
+        number = int(match.group(1)) if match else None
+    return number if number in RATINGS else None
+
+
+def consent_of(value: Any, extra: Mapping[str, bool] | None = None) -> bool:
+    """Only a clear yes is consent: a tick, "yes", "Yes, you may publish it", or
+    a label mapped to true in sources.yml. Anything else is no consent."""
+    if isinstance(value, list):
+        return any(consent_of(v, extra) for v in value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value == 1
+    written = fold(text(value))
+    if extra:
+        for label, allowed in extra.items():
+            if fold(str(label)) == written:
+                return bool(allowed)
+    return written in _YES or written.startswith(("yes,", "yes ", "yes."))
+
+
+def time_of(value: Any, date_format: str | None = None, zone: tzinfo = UTC) -> str:
+    """An ISO 8601 UTC time with milliseconds, the receiver's format, so the
+    store's text ordering is time ordering across sources. Times without a
+    zone are in ``zone``. Raises ValueError when ``value`` is not a time."""
+    written = text(value)
+    if not written:
+        raise ValueError("no time given")
+    if date_format:
+        moment = datetime.strptime(written, date_format)
+    else:
+        moment = datetime.fromisoformat(written.replace("Z", "+00:00") if written.endswith("Z") else written)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def moment_of(iso: str) -> datetime:
+    """A time written by ``time_of`` (or any ISO time with a zone) as a datetime."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00") if iso.endswith("Z") else iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def page_of(value: Any, site_url: str = "") -> str:
+    """The page's path below the site, as our form sends it ("cases/a/").
+
+    Full addresses and root-relative paths are cut to the part below
+    ``site_url`` (or below the host when no site_url is set). Raises
+    ValueError for an address on another site.
+    """
+    written = text(value)
+    if not written:
+        return ""
+    parts = urlsplit(written)
+    site = urlsplit(site_url) if site_url else None
+    site_path = site.path if site and site.path.endswith("/") else (site.path + "/" if site else "/")
+    if parts.scheme in ("http", "https"):
+        if site and (parts.netloc.casefold() != site.netloc.casefold()):
+            raise ValueError(f"{written} is not on the site {site_url}")
+        path = parts.path or "/"
+    elif parts.scheme or parts.netloc:
+        raise ValueError(f"{written} is not a page address")
+    elif parts.path.startswith("/"):
+        path = parts.path
+    else:
+        return parts.path
+    if not (path + "/").startswith(site_path) and path != site_path.rstrip("/"):
+        raise ValueError(f"{written} is not below the site's address {site_url}")
+    return path[len(site_path):] if path.startswith(site_path) else ""
+
+
+def content_key(record: Any) -> str:
+    """A stable key for a record without an id: the hash of its canonical JSON."""
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def token_of(config: SourceConfig) -> str:
+    """The source's token, from the environment variable that sources.yml names."""
+    variable = config.options.get("token_env")
+    if not isinstance(variable, str) or not variable:
+        raise SourceError(f'Source "{config.name}": there is no token_env. Add token_env: with the name '
+                          "of the environment variable that holds this service's token.")
+    token = os.environ.get(variable)
+    if token is None:
+        raise SourceError(f'Source "{config.name}": the environment variable {variable} is not set. '
+                          f"Set {variable} to this service's API token before running the collector.")
+    if not token.strip():
+        raise SourceError(f'Source "{config.name}": the environment variable {variable} is empty. '
+                          f"Set {variable} to this service's API token before running the collector.")
+    return token.strip()
+
+
+def option(config: SourceConfig, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+    """One option of a source, checked, so a source built without
+    ``load_sources`` still fails with words rather than a TypeError."""
+    value = config.options.get(name, default)
+    if value is None and default is None:
+        raise SourceError(f'Source "{config.name}" needs the option {name} in sources.yml.')
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise SourceError(f'Source "{config.name}": the option {name} must not be true or false.')
+    if not isinstance(value, kind):
+        raise SourceError(f'Source "{config.name}": the option {name} has the wrong kind of value '
+                          f"({value!r}). Check it in sources.yml.")
+    return value
+
+
+def zone_of(config: SourceConfig) -> tzinfo:
+    name = option(config, "timezone", str, "UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise SourceError(f'Source "{config.name}": the timezone {name!r} is not known. Use a name '
+                          'such as "Europe/London" or "UTC".') from error
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """Everything needed to turn one source's records into ``Response``s."""
+
+    source: str
+    intentions: Vocabulary
+    roles: Vocabulary
+    consent_labels: Mapping[str, bool] = field(default_factory=dict)
+    default_kind: str = "case"
+    site_url: str = ""
+
+    @classmethod
+    def for_source(cls, config: SourceConfig, choices: Choices) -> Normaliser:
+        """From the site's choices and the source's optional ``values``,
+        ``kind`` and ``site_url`` options."""
+        values = option(config, "values", dict, {})
+        extra: dict[str, dict[str, Any]] = {}
+        for name in ("intention", "role", "consent"):
+            mapping = values.get(name, {})
+            if not isinstance(mapping, dict):
+                raise SourceError(f'Source "{config.name}": values.{name} must map labels to values.')
+            extra[name] = mapping
+        kind = option(config, "kind", str, "case")
+        if kind not in KINDS:
+            raise SourceError(f'Source "{config.name}": kind must be one of {", ".join(KINDS)}, not {kind!r}.')
+        return cls(config.name, Vocabulary.of(choices.intentions, extra["intention"]),
+                   Vocabulary.of(choices.roles, extra["role"]),
+                   {str(k): bool(v) for k, v in extra["consent"].items()}, kind,
+                   option(config, "site_url", str, ""))
+
+    def response(self, *, key: str, where: str, fields: Mapping[str, Any], received_at: Any,
+                 raw: dict[str, Any], spam: bool = False, date_format: str | None = None,
+                 zone: tzinfo = UTC) -> Response:
+        """One response from our field names (see FIELDS) to their values.
+
+        ``where`` describes the record for messages ("submission 7", "row 3").
+        Raises SourceError for a time or page that cannot be read.
+        """
+        try:
+            when = time_of(received_at, date_format, zone)
+        except ValueError as error:
+            expected = f" in the format {date_format}" if date_format else " in ISO 8601, like 2024-05-01T09:30:00Z"
+            raise SourceError(f'Source "{self.source}": {where} has the time {text(received_at)!r}, which '
+                              f"cannot be read ({error}). Times must be{expected}.") from error
+        try:
+            page = page_of(fields.get("page"), self.site_url)
+        except ValueError as error:
+            raise SourceError(f'Source "{self.source}": {where} is for a page that is not on this site '
+                              f"({error}). Check site_url for this source in sources.yml.") from error
+        kind = fold(text(fields.get("kind")))
+        honeypot = text(fields.get(HONEYPOT)) or text(fields.get("_gotcha"))
+        return Response(
+            source=self.source, key=key, page=page,
+            kind=kind if kind in KINDS else self.default_kind,
+            intention=self.intentions.slug(fields.get("intention")),
+            role=self.roles.slug(fields.get("role")),
+            rating=rating_of(fields.get("rating")),
+            comment=text(fields.get("comment")),
+            consent=consent_of(fields.get("consent"), self.consent_labels),
+            spam=bool(spam) or bool(honeypot),
+            received_at=when,
+            organisation=text(fields.get("organisation")),
+            email=text(fields.get("email")),
+            raw=raw)
+
+
+def our_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Our own form's names ("comments" for the comment) as FIELDS, plus the honeypots."""
+    fields = {name: data.get(name) for name in FIELDS if name != "comment"}
+    fields["comment"] = data.get("comments", data.get("comment"))
+    fields[HONEYPOT] = data.get(HONEYPOT)
+    fields["_gotcha"] = data.get("_gotcha")
+    return fields

@@ -1,0 +1,203 @@
+"""The collector's local store: SQLite, outside git, holding personal data.
+
+Only this module writes it. A page of responses and the source's cursor are
+saved in one transaction, so a crash between pages loses nothing and a rerun
+fetches at most that one page again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .model import Response
+
+DEFAULT_STORE = "var/feedback/collected.sqlite3"  # below the project, ignored by git
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- the number people use in review
+    source       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    page         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    intention    TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    rating       INTEGER,
+    comment      TEXT NOT NULL,
+    consent      INTEGER NOT NULL,
+    spam         INTEGER NOT NULL,
+    received_at  TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    raw          TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    UNIQUE (source, key)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    source     TEXT PRIMARY KEY,
+    cursor     TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    response_id INTEGER PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+    status      TEXT NOT NULL CHECK (status IN ('approved', 'rejected')),
+    decided_at  TEXT NOT NULL
+);
+-- Erased on request: a hash of (source, key), so a later pull cannot bring it back.
+CREATE TABLE IF NOT EXISTS forgotten (
+    digest       TEXT PRIMARY KEY,
+    forgotten_at TEXT NOT NULL
+);
+"""
+_FIELDS = ("source", "key", "page", "kind", "intention", "role", "rating", "comment", "consent", "spam",
+           "received_at", "organisation", "email")
+
+
+@dataclass
+class Counts:
+    """What saving a page did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    spam: int = 0
+    forgotten: int = 0  # skipped: erased on request before
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response with its review number and decision ("pending" until decided)."""
+
+    id: int
+    response: Response
+    status: str
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says what to check."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _digest(source: str, key: str) -> str:
+    return hashlib.sha256(f"{source}\0{key}".encode()).hexdigest()
+
+
+class Store:
+    """The collector's database. One process at a time writes it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"The feedback store {path} cannot be opened ({error}). "
+                             "Check the folder exists and is writable, or choose another with --store.") from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # Collecting
+    def cursor(self, source: str) -> str | None:
+        row = self._db.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def save_page(self, source: str, responses: list[Response], cursor: str | None) -> Counts:
+        """Upsert a page of responses and move the cursor, all or nothing."""
+        counts = Counts()
+        with self._transaction() as db:
+            for response in responses:
+                if db.execute("SELECT 1 FROM forgotten WHERE digest = ?",
+                              (_digest(response.source, response.key),)).fetchone():
+                    counts.forgotten += 1
+                    continue
+                values = (*(getattr(response, name) for name in _FIELDS),
+                          json.dumps(response.raw, sort_keys=True, ensure_ascii=False))
+                old = db.execute("SELECT id, comment, raw FROM responses WHERE source = ? AND key = ?",
+                                 (response.source, response.key)).fetchone()
+                if old is None:
+                    db.execute(f"INSERT INTO responses ({', '.join(_FIELDS)}, raw, collected_at) "
+                               f"VALUES ({', '.join('?' * (len(_FIELDS) + 2))})", (*values, _now()))
+                    counts.new += 1
+                elif old[2] != values[-1]:
+                    assignments = ", ".join(f"{name} = ?" for name in (*_FIELDS, "raw"))
+                    db.execute(f"UPDATE responses SET {assignments} WHERE id = ?", (*values, old[0]))
+                    if old[1] != response.comment:  # a changed comment needs a fresh decision
+                        db.execute("DELETE FROM decisions WHERE response_id = ?", (old[0],))
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+                counts.spam += response.spam
+            if cursor is not None:
+                db.execute("INSERT INTO cursors (source, cursor, updated_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, "
+                           "updated_at = excluded.updated_at", (source, cursor, _now()))
+        return counts
+
+    # Reviewing
+    def responses(self, *, include_spam: bool = False) -> list[StoredResponse]:
+        """Every response, oldest first, with its decision."""
+        rows = self._db.execute(
+            f"SELECT r.id, {', '.join('r.' + n for n in _FIELDS)}, r.raw, COALESCE(d.status, 'pending') "
+            "FROM responses r LEFT JOIN decisions d ON d.response_id = r.id "
+            f"{'' if include_spam else 'WHERE r.spam = 0 '}ORDER BY r.received_at, r.id").fetchall()
+        return [self._stored(row) for row in rows]
+
+    def get(self, response_id: int) -> StoredResponse | None:
+        return next((r for r in self.responses(include_spam=True) if r.id == response_id), None)
+
+    def decide(self, response_id: int, status: str) -> bool:
+        """Approve or reject a response's comment; False if there is no such response."""
+        with self._transaction() as db:
+            if not db.execute("SELECT 1 FROM responses WHERE id = ?", (response_id,)).fetchone():
+                return False
+            db.execute("INSERT INTO decisions (response_id, status, decided_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (response_id) DO UPDATE SET status = excluded.status, "
+                       "decided_at = excluded.decided_at", (response_id, status, _now()))
+        return True
+
+    def forget(self, response_id: int) -> bool:
+        """Erase a response for good (an erasure request); False if there is none."""
+        with self._transaction() as db:
+            row = db.execute("SELECT source, key FROM responses WHERE id = ?", (response_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("INSERT OR IGNORE INTO forgotten (digest, forgotten_at) VALUES (?, ?)",
+                       (_digest(*row), _now()))
+            db.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+        return True
+
+    @staticmethod
+    def _stored(row: tuple) -> StoredResponse:
+        response_id, *values, raw, status = row
+        fields = dict(zip(_FIELDS, values, strict=True))
+        fields["consent"], fields["spam"] = bool(fields["consent"]), bool(fields["spam"])
+        return StoredResponse(response_id, Response(**fields, raw=json.loads(raw)), status)
