@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -23,7 +23,11 @@ from .inbox import Inbox
 from .ratelimit import RateLimit
 from .submission import check_form
 
+# 16 KB of what the reader wrote. Browsers percent-encode a plain form, so one
+# character can take up to 12 bytes on the wire: the transport limit leaves room
+# for 5,000 characters in any script, and the 16 KB applies once decoded.
 MAX_BODY = 16 * 1024
+MAX_TRANSPORT = 64 * 1024
 API_MAX_LIMIT = 500
 
 
@@ -39,14 +43,18 @@ class ReceiverConfig:
 
     @property
     def origin(self) -> str:
+        """As browsers send it: lower case, without a default port."""
         parts = urlsplit(self.site_url)
-        return f"{parts.scheme}://{parts.netloc}"
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        default = {"http": 80, "https": 443}.get(scheme)
+        port = f":{parts.port}" if parts.port and parts.port != default else ""
+        return f"{scheme}://{host}{port}"
 
 
 def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] = time.time) -> Flask:
     """The receiver as a WSGI app, for waitress (or tests) to serve."""
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.config["MAX_CONTENT_LENGTH"] = MAX_TRANSPORT
     limiter = RateLimit(config.rate_limit)
 
     def wants_json() -> bool:
@@ -64,7 +72,8 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
             page = request.form.get("page", "") if status != 413 else ""
             back = _page_address(config.site_url, page)
             response = Response(render_template("refused.html.j2", message=message, errors=errors or {},
-                                                back=back), mimetype="text/html")
+                                                back=back, knows_page=back != config.site_url),
+                                mimetype="text/html")
         response.status_code = status
         response.headers.update(headers or {})
         return response
@@ -103,6 +112,8 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
         if wait:
             return refuse(429, f"Too many responses from your network in the last minute. "
                           f"Please wait {wait} seconds and send it again.", headers={"Retry-After": str(wait)})
+        if _content_size() > MAX_BODY:
+            raise RequestEntityTooLarge()
         form = _form_data()
         if form is None:
             return refuse(400, "The feedback could not be read. Send the form again from the page.")
@@ -149,6 +160,14 @@ def _json(body: dict[str, Any], status: int) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def _content_size() -> int:
+    """The body's size once percent-escapes are decoded: what the reader wrote."""
+    raw = request.get_data(cache=True)  # kept, so the form is still parsed from it
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return len(unquote_to_bytes(raw.replace(b"+", b" ")))
+    return len(raw)
 
 
 def _form_data() -> dict[str, Any] | None:

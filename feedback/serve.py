@@ -14,7 +14,7 @@ from generator.read.taxonomy import read_taxonomy
 
 from .form import choices_for
 from .inbox import DEFAULT_DB, Inbox, InboxError
-from .receiver import MAX_BODY, ReceiverConfig, create_app
+from .receiver import MAX_TRANSPORT, ReceiverConfig, create_app
 
 
 
@@ -47,7 +47,7 @@ def run(project: Project, args: argparse.Namespace) -> int:
         print(f"    The submissions API is off: set {config.token_env} to turn it on.")
     try:
         waitress.serve(create_app(config, inbox), host=args.host, port=args.port, threads=args.threads,
-                       max_request_body_size=4 * MAX_BODY, ident="showcase-feedback")
+                       max_request_body_size=2 * MAX_TRANSPORT, ident="showcase-feedback")
     finally:
         inbox.close()
     return 0

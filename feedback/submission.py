@@ -11,6 +11,7 @@ from .form import (HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MI
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A page is a path below the site's root, such as "cases/peer-mentors/".
+# Never empty: the home page has no form.
 _PAGE = re.compile(r"^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$")
 _YES = {"yes", "on", "true", "1"}
 
@@ -18,7 +19,8 @@ _YES = {"yes", "on", "true", "1"}
 @dataclass(frozen=True)
 class Submission:
     """One response, as the receiver stores it. ``email`` and ``organisation``
-    are personal data: they never leave the store unredacted."""
+    are personal data: only the token-holding collector reads them, and they
+    are never published."""
 
     page: str
     kind: str
@@ -67,7 +69,7 @@ def check_form(form: Mapping[str, Any], choices: Choices, now: float) -> Checked
     """Every field checked; all errors at once, as a person would want them."""
     errors: dict[str, str] = {}
     page = _text(form, "page")
-    if not _PAGE.match(page) or ".." in page.split("/"):
+    if not page or not _PAGE.match(page) or ".." in page.split("/"):
         errors["page"] = "The form came from a page this site does not have. Go back to the page and send it again."
     kind = _text(form, "kind")
     if kind not in KINDS:

@@ -67,7 +67,8 @@ class HttpClient:
     def __init__(self, options: HttpOptions | None = None, session: requests.Session | None = None) -> None:
         self.options = options or HttpOptions()
         self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        if self.session.headers.get("User-Agent", "").startswith("python-requests"):
+            self.session.headers["User-Agent"] = USER_AGENT  # services ask that clients say who they are
         self.session.headers["Accept"] = "application/json"
         self._resume_at: float | None = None  # when a rate limit said we may ask again (clock time)
         self.waits: list[float] = []  # every wait, in order: shown by tests and in reports
@@ -212,7 +213,8 @@ class HttpRun:
                 self.client._wait(self.client._backoff(attempt) if wait is None else wait)
         raise SourceError(self._say(
             f"gave up after {options.tries} tries: the last time, {problem}. The service may be down or "
-            "busy; nothing after this point was collected. Run the collector again later."))
+            "busy; nothing after this point was collected. Run the collector again later, and if it keeps "
+            f"happening check {self.check} in sources.yml."))
 
     def _refused(self, status: int, response: requests.Response) -> str:
         said = _service_message(response)

@@ -1,0 +1,257 @@
+"""Fake services and wire faults for the source adapter tests.
+
+Each fake is a small, stateful implementation of one service's listing API,
+served by pytest-httpserver through ``respond_with_handler``: real HTTP on
+127.0.0.1, with paging worked out from the request as the service would.
+``RawServer`` misbehaves below HTTP (cut-short bodies, silence).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug import Request, Response
+
+from feedback.model import Page
+from feedback.sources.base import Source
+from feedback.store import Counts, Store
+
+NOW = 1_717_000_000.0  # the fixed clock of the tests' HTTP clients (2024-05-29)
+TOKEN = "secret-token-123"
+ROLES = (("prison", "Prison"), ("probation-service", "Probation service"), ("charity", "Charity"),
+         ("other", "Other"))
+
+
+def collect(source: Source, store: Store) -> Counts:
+    """A pull, saved the way the collector saves it: page by page, with each page's cursor."""
+    total = Counts()
+    for page in source.pages(store.cursor(source.name)):
+        assert isinstance(page, Page)
+        total.add(store.save_page(source.name, page.responses, page.cursor))
+    return total
+
+
+def stamp(i: int) -> str:
+    """The i-th submission's time: one minute apart, in the services' Z form."""
+    return f"2024-05-01T10:{i:02d}:00.000Z"
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status=status, headers=headers, content_type="application/json")
+
+
+@dataclass
+class Fake:
+    """What every fake shares: the requests it saw, and hooks for a test to
+    change the data after a given request (a submission arriving between pages)."""
+
+    token: str = TOKEN
+    seen: list[dict[str, str]] = field(default_factory=list)
+    after_request: dict[int, Callable[[], None]] = field(default_factory=dict)
+    headers: dict[int, dict[str, str]] = field(default_factory=dict)  # extra headers by request number
+
+    def __call__(self, request: Request) -> Response:
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return json_response({"message": "Unauthorized"}, 401)
+        self.seen.append(dict(request.args))
+        number = len(self.seen)
+        response = json_response(self.answer(request.args), headers=self.headers.get(number))
+        if number in self.after_request:
+            self.after_request[number]()
+        return response
+
+    def answer(self, args: Any) -> Any:
+        raise NotImplementedError
+
+
+# The receiver
+def receiver_record(i: int, **changes: Any) -> dict[str, Any]:
+    record = {"id": f"sub-{i}", "cursor": str(i), "received_at": f"2024-05-01T10:{i:02d}:00.000+00:00",
+              "page": "cases/peer-mentors/", "kind": "case", "intention": "practice", "role": "prison",
+              "rating": 4, "comments": f"Comment {i}", "organisation": "HMP Example", "email": "a@example.org",
+              "consent": True, "spam": False, "spam_reason": ""}
+    record.update(changes)
+    return record
+
+
+@dataclass
+class FakeReceiver(Fake):
+    """GET /api/submissions?after&limit, oldest first, as feedback.receiver serves it."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def answer(self, args: Any) -> Any:
+        after, limit = int(args["after"]), int(args["limit"])
+        rows = [r for r in self.records if int(r["cursor"]) > after][:limit + 1]
+        page, more = rows[:limit], len(rows) > limit
+        return {"submissions": page, "next": page[-1]["cursor"] if page else str(after), "has_more": more}
+
+
+# Netlify
+def netlify_record(i: int, **data: Any) -> dict[str, Any]:
+    fields = {"form-name": "feedback", "page": "cases/peer-mentors/", "kind": "case", "intention": "similar",
+              "role": "probation-service", "rating": "5", "comments": f"Netlify {i}", "organisation": "",
+              "email": "", "consent": "yes", "shown_at": "1714557600"}
+    fields.update(data)
+    return {"id": f"n{i:04d}", "number": i, "created_at": stamp(i), "site_url": "https://example.netlify.app",
+            "data": fields, "human_fields": {"Comments": fields["comments"]}}
+
+
+@dataclass
+class FakeNetlify(Fake):
+    """GET /forms/{id}/submissions?page&per_page, newest first."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)  # oldest first; served newest first
+
+    def answer(self, args: Any) -> Any:
+        page, per_page = int(args["page"]), int(args["per_page"])
+        newest_first = list(reversed(self.records))
+        return newest_first[(page - 1) * per_page:page * per_page]
+
+
+# Formspree
+def formspree_record(i: int, **data: Any) -> dict[str, Any]:
+    record = {"_date": f"2024-05-01T10:{i:02d}:00.000Z", "page": "cases/peer-mentors/", "kind": "toolkit",
+              "intention": "Just interested", "role": "Charity", "rating": "3", "comments": f"Formspree {i}",
+              "consent": "yes", "email": ""}
+    record.update(data)
+    return record
+
+
+@dataclass
+class FakeFormspree(Fake):
+    """GET /forms/{id}/submissions?order=asc&limit&offset[&since], oldest first;
+    ``since`` includes a submission at exactly that time."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def answer(self, args: Any) -> Any:
+        assert args["order"] == "asc"
+        limit, offset = int(args["limit"]), int(args["offset"])
+        rows = [r for r in self.records if "since" not in args or r["_date"] >= args["since"]]
+        return {"fields": ["page", "kind", "comments"], "submissions": rows[offset:offset + limit]}
+
+
+# Tally
+TALLY_QUESTIONS = [
+    {"id": "qPage", "type": "HIDDEN_FIELDS", "title": "Page"},
+    {"id": "qWhy", "type": "MULTIPLE_CHOICE", "title": "What brings you here?"},
+    {"id": "qRole", "type": "DROPDOWN", "title": "Your role"},
+    {"id": "qRate", "type": "RATING", "title": "How useful was this page?"},
+    {"id": "qText", "type": "TEXTAREA", "title": "Comments"},
+    {"id": "qOk", "type": "CHECKBOXES", "title": "May we publish your comment without your name?"},
+    {"id": "qOther", "type": "INPUT_TEXT", "title": "Anything else?"},
+]
+TALLY_FIELDS = {"page": "Page", "intention": "What brings you here?", "role": "your role",
+                "rating": "How useful was this page?", "comment": "Comments",
+                "consent": "May we publish your comment without your name?"}
+
+
+def tally_record(i: int, *, completed: bool = True, intention: Any = ("Just interested",),
+                 role: Any = ("Probation service",)) -> dict[str, Any]:
+    return {"id": f"t{i:03d}", "formId": "wMZqLo", "respondentId": f"r{i}", "isCompleted": completed,
+            "submittedAt": stamp(i),
+            "responses": [
+                {"id": f"a{i}1", "questionId": "qPage", "answer": "https://example.org/cases/peer-mentors/"},
+                {"id": f"a{i}2", "questionId": "qWhy", "answer": list(intention)},
+                {"id": f"a{i}3", "questionId": "qRole", "answer": list(role)},
+                {"id": f"a{i}4", "questionId": "qRate", "answer": 4},
+                {"id": f"a{i}5", "questionId": "qText", "answer": f"Tally {i}"},
+                {"id": f"a{i}6", "questionId": "qOk", "answer": ["Yes, you may"]},
+                {"id": f"a{i}7", "questionId": "qOther", "answer": "ignored"},
+            ]}
+
+
+@dataclass
+class FakeTally(Fake):
+    """GET /forms/{id}/submissions?page&filter[&afterId], newest first; afterId
+    keeps only the submissions newer than that one."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)  # oldest first; served newest first
+    limit: int = 2
+
+    def answer(self, args: Any) -> Any:
+        rows = list(self.records)
+        if "afterId" in args:
+            ids = [r["id"] for r in rows]
+            rows = rows[ids.index(args["afterId"]) + 1:]
+        if args.get("filter") == "completed":
+            rows = [r for r in rows if r["isCompleted"]]
+        rows.reverse()
+        page = int(args["page"])
+        chunk = rows[(page - 1) * self.limit:page * self.limit]
+        return {"page": page, "limit": self.limit, "hasMore": page * self.limit < len(rows),
+                "totalNumberOfSubmissionsPerFilter": {"all": len(rows)},
+                "questions": TALLY_QUESTIONS, "submissions": chunk}
+
+
+# Below HTTP
+def cut_short(connection: socket.socket) -> None:
+    """Promise 400 bytes of JSON, send 20, and hang up."""
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n"
+                       b"Connection: close\r\n\r\n" + b'{"submissions": [{"i')
+
+
+def answer_with(body: Any) -> Callable[[socket.socket], None]:
+    """A whole, correct JSON answer (so a retry after a fault can succeed)."""
+    data = json.dumps(body).encode()
+
+    def send(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                           + str(len(data)).encode() + b"\r\nConnection: close\r\n\r\n" + data)
+    return send
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that reads each request and then does what the
+    next behaviour says; the last behaviour repeats. ``silent`` is a behaviour
+    that never answers (until the server is closed). Bounded: it stops after
+    ``max_connections`` and its thread is joined on exit."""
+
+    def __init__(self, *behaviours: Callable[[socket.socket], None] | str, max_connections: int = 20) -> None:
+        self.behaviours = behaviours
+        self.max_connections = max_connections
+        self.connections = 0
+        self._stop = threading.Event()
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.1)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def __enter__(self) -> RawServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set() and self.connections < self.max_connections:
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                behaviour = self.behaviours[min(self.connections, len(self.behaviours) - 1)]
+                self.connections += 1
+                connection.settimeout(2)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        break
+                    request += chunk
+                if behaviour == "silent":
+                    self._stop.wait(3)  # say nothing; the client's read timeout ends it
+                else:
+                    assert callable(behaviour)
+                    behaviour(connection)

@@ -1,0 +1,203 @@
+"""sources.yml: read with lines, every mistake reported with file, line and a hint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedback.form import Choices
+from feedback.sources.base import SourceConfig, SourceError
+from feedback.sources.config import build_source, load_sources
+from feedback.sources.file import FileSource
+from feedback.sources.formspree import FormspreeSource
+from feedback.sources.http import HttpClient
+from feedback.sources.netlify import NetlifySource
+from feedback.sources.receiver import ReceiverSource
+from feedback.sources.tally import TallySource
+from generator.problems import Problem, Severity
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "feedback" / "sources.example.yml"
+
+
+def load(tmp_path: Path, text: str) -> tuple[list[SourceConfig], list[Problem]]:
+    path = tmp_path / "sources.yml"
+    path.write_text(text, encoding="utf-8")
+    configs, problems = load_sources(path)
+    for problem in problems.items:
+        assert problem.path == str(path) and problem.message and problem.hint
+    return configs, problems.sorted()
+
+
+def test_the_example_file_loads_and_builds_every_type(choices: Choices) -> None:
+    configs, problems = load_sources(EXAMPLE)
+    assert not problems.errors, problems.report()
+    assert [c.type for c in configs] == ["receiver", "netlify", "formspree", "tally", "file"]
+    # The export it names is not there: a warning, so the other sources can still be collected.
+    assert [p.severity for p in problems.items] == [Severity.WARNING]
+    assert all(c.folder == EXAMPLE.parent and c.line for c in configs)
+    built = [build_source(c, choices) for c in configs]
+    assert [type(s) for s in built] == [ReceiverSource, NetlifySource, FormspreeSource, TallySource, FileSource]
+    assert [s.name for s in built] == [c.name for c in configs]
+
+
+def test_a_good_file_keeps_options_and_lines(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "a.csv").write_text("Timestamp,Page\n", encoding="utf-8")
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: ours
+    type: receiver
+    url: http://127.0.0.1:8765
+    token_env: SHOWCASE_FEEDBACK_TOKEN
+  - name: export
+    type: file
+    path: exports/a.csv
+    columns: {received_at: Timestamp, page: Page}
+""")
+    assert problems == []
+    assert configs[0] == SourceConfig("ours", "receiver", {"url": "http://127.0.0.1:8765",
+                                                           "token_env": "SHOWCASE_FEEDBACK_TOKEN"}, 2, tmp_path)
+    assert configs[1].line == 6 and configs[1].options["columns"]["page"] == "Page"
+
+
+def test_mistakes_are_reported_with_their_lines(tmp_path: Path) -> None:
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: netlify
+    type: netlfy
+    form_id: abc
+  - name: netlify
+    type: netlify
+    form_id: abc
+    token_env: NETLIFY_TOKEN
+  - name: spree
+    type: formspree
+    form_id: xyz
+    tokenenv: SPREE
+  - name: tally
+    type: tally
+    form_id: wM
+    token_env: tly-9f8e7d6c5b4a39281706
+    fields:
+      intention: What brings you here?
+      comments: Comments
+  - name: web
+    type: receiver
+    url: feedback.example.org
+    token_env: T
+    page_size: 5000
+""")
+    assert configs == []
+    found = [(p.line, p.message, p.hint) for p in problems]
+
+    def has(line: int, message: str, hint: str = "") -> None:
+        assert any(l == line and message in m and hint in h for l, m, h in found), (line, message, found)
+
+    has(3, '"netlfy" is not a type of source.', 'Did you mean "netlify"?')
+    has(5, 'The name "netlify" is already used by the source on line 2.', "its own name")
+    has(9, 'The source "spree" (formspree) has no `token_env`.', "environment variable")
+    has(12, "`tokenenv` is not a setting of a formspree source.", 'Did you mean "token_env"?')
+    has(16, "`token_env` must be the name of an environment variable", "Never put the token itself")
+    has(19, "`fields` has `comments`, which is not one of our fields.", 'Did you mean "comment"?')
+    has(22, "`url` is not a web address: 'feedback.example.org'.", "https://")
+    has(24, "`page_size` must be a whole number from 1 to 500.")
+    assert all(p.severity is Severity.ERROR for p in problems)
+    # What was written in token_env may be the token itself: it is never echoed.
+    assert not any("9f8e7d6c5b4a" in m + h for _, m, h in found)
+    assert len(found) == 8, found
+
+
+def test_file_sources_are_checked(tmp_path: Path) -> None:
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: export
+    type: file
+    path: export.xlsx
+    columns:
+      pgae: Page
+      comment: ""
+    values:
+      intention: {"Yes, I plan to": practise}
+      consent: {"I agree": "yes"}
+    timezone: Europe/Londn
+  - name: other
+    type: file
+    path: here.csv
+    format: cvs
+    columns: {page: Page}
+""")
+    found = [(p.line, p.message, p.hint, p.severity) for p in problems]
+
+    def has(line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        assert any(l == line and message in m and hint in h and s is severity for l, m, h, s in found), (
+            line, message, found)
+
+    has(4, "it is not clear whether export.xlsx is CSV or JSON", "format: csv")
+    has(4, "the file export.xlsx does not exist", "folder of sources.yml", Severity.WARNING)
+    has(5, "`columns` does not name the column with the time", "received_at")
+    has(6, "`columns` has `pgae`, which is not one of our fields.", 'Did you mean "page"?')
+    has(7, "`columns.comment` must be a column heading")
+    has(9, 'maps "Yes, I plan to" to \'practise\', which is not one of our intentions', 'Did you mean "practice"?')
+    has(10, "it must be true or false")
+    has(11, "the timezone 'Europe/Londn' is not known", "Europe/London")
+    has(15, "`format` must be csv or json, not 'cvs'", 'Did you mean "csv"?')
+    has(16, "`columns` does not name the column with the time")
+    assert configs == []
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("sources:\n  - name: a\n    type: receiver\n   url: x\n", 4, "not valid YAML"),
+    ("- name: a\n", 1, "must start with `sources:`"),
+    ("sources: netlify\n", 1, "must be a list"),
+    ("sources:\n  - netlify\n", 2, "Each source must be a set of settings"),
+    ("source:\n  - name: a\n", 1, "`source` is not a setting of the sources file."),
+    ("sources:\n  - type: netlify\n    form_id: a\n    token_env: T\n", 2, "This source has no name."),
+    ("sources:\n  - name: a\n    form_id: a\n", 2, 'The source "a" has no type.'),
+    ("sources:\n  - name: a\n    type: receiver\n    url: http://x\n    url: http://y\n    token_env: T\n", 5,
+     "`url` is given twice"),
+], ids=["yaml", "not-a-mapping", "not-a-list", "entry-not-a-mapping", "unknown-top-key", "no-name", "no-type",
+        "repeated-key"])
+def test_layout_mistakes(tmp_path: Path, text: str, line: int, message: str) -> None:
+    _, problems = load(tmp_path, text)
+    assert any(p.line == line and message in p.message for p in problems), [p.format() for p in problems]
+
+
+def test_a_missing_sources_file_says_how_to_start(tmp_path: Path) -> None:
+    configs, problems = load_sources(tmp_path / "sources.yml")
+    assert configs == [] and len(problems) == 1
+    (problem,) = problems.items
+    assert problem.line is None and "sources.example.yml" in problem.hint
+
+
+def test_only_entries_without_errors_are_returned(tmp_path: Path) -> None:
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: good
+    type: netlify
+    form_id: abc
+    token_env: NETLIFY_TOKEN
+  - name: bad
+    type: netlify
+""")
+    assert [c.name for c in configs] == ["good"] and len(problems) == 2  # no form_id, no token_env
+
+
+def test_build_source_rejects_an_unknown_type(choices: Choices) -> None:
+    with pytest.raises(SourceError, match='"tallly" is not known. Did you mean "tally"'):
+        build_source(SourceConfig("x", "tallly", {}), choices)
+
+
+def test_build_source_shares_a_client_when_given_one(choices: Choices) -> None:
+    client = HttpClient()
+    config = SourceConfig("n", "netlify", {"form_id": "f", "token_env": "NETLIFY_TOKEN"})
+    source = build_source(config, choices, client)
+    assert isinstance(source, NetlifySource) and source.http is client
+    assert source.url == "https://api.netlify.com/api/v1"
+    client.close()
+
+
+def test_adapters_built_without_load_sources_still_fail_with_words(choices: Choices) -> None:
+    with pytest.raises(SourceError, match='Source "n" needs the option form_id'):
+        build_source(SourceConfig("n", "netlify", {"token_env": "T"}), choices)
+    with pytest.raises(SourceError, match="url must be a web address"):
+        build_source(SourceConfig("n", "receiver", {"token_env": "T", "url": "ftp://x"}), choices)
