@@ -99,7 +99,7 @@ def _collect(project: Project, args: argparse.Namespace) -> int:
     if store is None:
         return 1
     try:
-        results = collect(store, [build_source(c, choices, sources_file.parent) for c in configs],
+        results = collect(store, [build_source(c, choices) for c in configs],
                           progress=not args.no_progress)
     finally:
         store.close()

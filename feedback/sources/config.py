@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,11 +64,18 @@ TYPES: dict[str, SourceType] = {
 
 
 def build_source(config: SourceConfig, choices: Choices,
-                 http_options: HttpOptions | HttpClient | None = None) -> Source:
+                 http_options: HttpOptions | HttpClient | None = None,
+                 folder: Path | None = None) -> Source:
     """The adapter for one checked entry. Web sources share nothing: each gets
     its own HTTP client (so one service's rate limit does not slow another)
     unless a client is passed in. Raises SourceError for options that
-    ``load_sources`` would have reported."""
+    ``load_sources`` would have reported.
+
+    ``folder`` is where relative paths are read from, for a config that did
+    not come from ``load_sources`` (which records the folder of sources.yml).
+    """
+    if folder is not None and config.folder is None:
+        config = replace(config, folder=folder)
     kind = TYPES.get(config.type)
     if kind is None:
         raise SourceError(f'Source "{config.name}": the type "{config.type}" is not known. '
@@ -94,9 +101,9 @@ def load_sources(path: Path | str) -> tuple[list[SourceConfig], Problems]:
         problems.add(where, None, f"The sources file cannot be read ({error}).",
                      "Check it is a UTF-8 text file you can read.")
         return [], problems
-    _, node, error = load_yaml(text)
-    if error is not None:
-        problems.add(where, error.line, f"The sources file is not valid YAML: {error.message}.",
+    _, node, yaml_error = load_yaml(text)
+    if yaml_error is not None:
+        problems.add(where, yaml_error.line, f"The sources file is not valid YAML: {yaml_error.message}.",
                      "Check the indentation and quotes on this line and the one before.")
         return [], problems
     if not isinstance(node, yaml.MappingNode):

@@ -27,7 +27,7 @@ PAGE_SIZE = 500  # rows saved per transaction
 class FileSource:
     """Responses from one exported file."""
 
-    type = "file"
+    source_type = "file"
 
     def __init__(self, config: SourceConfig, http: object = None, choices: Choices | None = None) -> None:
         """``http`` is accepted (and unused) so every source is built the same way."""

@@ -22,7 +22,7 @@ AUTH_SCHEMES = ("bearer", "basic")
 class FormspreeSource(WebSource):
     """The submissions of one Formspree form, read with its API key."""
 
-    type = "formspree"
+    source_type = "formspree"
     service = "Formspree"
     default_url = "https://formspree.io/api/0"
 

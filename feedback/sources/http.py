@@ -67,7 +67,7 @@ class HttpClient:
     def __init__(self, options: HttpOptions | None = None, session: requests.Session | None = None) -> None:
         self.options = options or HttpOptions()
         self.session = session or requests.Session()
-        if self.session.headers.get("User-Agent", "").startswith("python-requests"):
+        if str(self.session.headers.get("User-Agent", "")).startswith("python-requests"):
             self.session.headers["User-Agent"] = USER_AGENT  # services ask that clients say who they are
         self.session.headers["Accept"] = "application/json"
         self._resume_at: float | None = None  # when a rate limit said we may ask again (clock time)
@@ -124,7 +124,7 @@ class HttpClient:
         return max(0.0, when.timestamp() - self.options.clock())
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.options.backoff * 2 ** (attempt - 1), self.options.max_wait)
+        return min(self.options.backoff * 2.0 ** (attempt - 1), self.options.max_wait)
 
 
 class HttpRun:

@@ -23,7 +23,7 @@ from .web import WebSource
 class NetlifySource(WebSource):
     """Verified (non-spam) submissions of one Netlify form."""
 
-    type = "netlify"
+    source_type = "netlify"
     service = "Netlify"
     default_url = "https://api.netlify.com/api/v1"
     max_page_size = 100  # Netlify's most per page

@@ -20,7 +20,7 @@ API_MAX_LIMIT = 500  # the receiver's own limit (feedback.receiver.API_MAX_LIMIT
 class ReceiverSource(WebSource):
     """Pulls from this project's receiver with its bearer token."""
 
-    type = "receiver"
+    source_type = "receiver"
     service = "the receiver"
     needs_form_id = False
     max_page_size = API_MAX_LIMIT

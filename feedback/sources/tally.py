@@ -22,7 +22,7 @@ from .web import WebSource
 class TallySource(WebSource):
     """The completed submissions of one Tally form."""
 
-    type = "tally"
+    source_type = "tally"
     service = "Tally"
     default_url = "https://api.tally.so"
 

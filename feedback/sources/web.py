@@ -28,7 +28,7 @@ class WebSource:
     ``needs_form_id``, and write ``pages``.
     """
 
-    type = ""
+    source_type = ""
     service = ""
     default_url = ""
     needs_form_id = True
@@ -89,7 +89,7 @@ class WebSource:
     def field(self, reply: JsonReply, record: Mapping[str, Any], name: str, kinds: type | tuple[type, ...],
               what: str) -> Any:
         value = record.get(name)
-        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in _tuple(kinds):
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
             raise SourceError(f'Source "{self.name}": {what} from {reply.url} has no usable "{name}" '
                               f"({value!r}). {self.service} may have changed its API.")
         return value

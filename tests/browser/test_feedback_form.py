@@ -7,116 +7,26 @@ Screenshots go to /tmp/showcase-shots/feedback-*.png.
 """
 from __future__ import annotations
 
-import functools
-import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.builds import copy_example
-from tests.feedback.receivers import TOKEN, Receiver, cli_receiver, free_port
-from tests.site.sites import Built, build_ok, read_cases, read_toolkit, set_plugin_options
+from tests.feedback.receivers import Receiver
 
-from .conftest import DESKTOP, _QuietHandler
+from .feedback_site import (SHOWN_AT, FeedbackSite, fill, js_page, no_js_page, serve_feedback_site,  # noqa: F401
+                            wait_until_not_too_fast)
 
 pytestmark = pytest.mark.browser
 
 SENT = "?feedback=sent#feedback-sent"
-SHOWN_AT = "document.querySelector('#feedback-form input[name=shown_at]')"
-
-
-@dataclass(frozen=True)
-class FeedbackSite:
-    base_url: str  # http://127.0.0.1:A/
-    receiver: Receiver  # on http://127.0.0.1:B
-    built: Built
-    case_url: str  # e.g. cases/<slug>/
-    chapter_url: str  # e.g. toolkit/learner-voice/<slug>/
 
 
 @pytest.fixture(scope="module")
 def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackSite]:
-    """A copy of the example whose forms post to a real receiver, with feedback.site_url
-    the address it is served on; the receiver runs in the same project folder."""
-    root = tmp_path_factory.mktemp("feedback-browser")
-    project = copy_example(root / "project")
-    site = root / "site"
-    with ExitStack() as stack:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-        thread = threading.Thread(target=server.serve_forever, name="feedback-site", daemon=True)
-        thread.start()
-        stack.callback(thread.join, 10)
-        stack.callback(server.server_close)
-        stack.callback(server.shutdown)
-        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-        receiver = None
-        for _attempt in range(5):  # the receiver's port is written into the pages, so it is chosen first
-            port = free_port()
-            set_plugin_options(project, feedback={"backend": "receiver", "receiver_url": f"http://127.0.0.1:{port}",
-                                                  "site_url": base_url})
-            try:
-                receiver = stack.enter_context(cli_receiver(project, root / "feedback.sqlite3", token=TOKEN,
-                                                            rate_limit=None, site_url=base_url, port=port))
-                break
-            except pytest.fail.Exception:
-                continue
-        if receiver is None:
-            pytest.fail("the receiver would not start", pytrace=False)
-        built = build_ok(project, site)
-        case = read_cases(project)[0]
-        toolkit = next(p for p in sorted((project / "docs" / "toolkit").iterdir()) if p.is_dir())
-        chapter = read_toolkit(project, toolkit.name)[1][0]
-        yield FeedbackSite(base_url, receiver, built, case.url, chapter.url)
-
-
-def _context(browser, feedback_site: FeedbackSite, javascript: bool):
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=javascript)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems: list[str] = []
-    allowed = (feedback_site.base_url, feedback_site.receiver.url + "/", "data:", "blob:")
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("request", lambda request: None if request.url.startswith(allowed)
-            else problems.append(f"request to another host: {request.url}"))
-    return context, page, problems
-
-
-@pytest.fixture
-def js_page(browser, feedback_site: FeedbackSite):
-    context, page, problems = _context(browser, feedback_site, javascript=True)
-    yield page
-    context.close()
-    assert problems == []
-
-
-@pytest.fixture
-def no_js_page(browser, feedback_site: FeedbackSite):
-    context, page, problems = _context(browser, feedback_site, javascript=False)
-    yield page
-    context.close()
-    assert problems == []
-
-
-def fill(page, comments: str) -> None:
-    """Fill in the form as a person would, by the labels."""
-    page.get_by_label("Already doing something similar").check()
-    page.get_by_label("Charity", exact=True).check()
-    page.locator("#field-rating").get_by_label("4", exact=True).check()
-    page.get_by_label("Comments (optional)").fill(comments)
-    page.get_by_label("Organisation (optional)").fill("Second Chapter Trust")
-    page.get_by_label("Email address (optional)").fill("reader@example.org")
-    page.get_by_label("You may publish my comment without my name").check()
-
-
-def wait_until_not_too_fast(page) -> None:
-    """At least 2 s (and a margin) since the form was shown, by the form's own shown_at."""
-    page.wait_for_function(f"Date.now() / 1000 - parseFloat({SHOWN_AT}.value) > 2.3", polling=100, timeout=10_000)
+    yield from serve_feedback_site(tmp_path_factory.mktemp("feedback-browser"))
 
 
 def submission(receiver: Receiver, comments: str) -> dict[str, Any]:

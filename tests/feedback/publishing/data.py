@@ -10,7 +10,6 @@ shared (the browser test in tests/browser uses it too).
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +72,6 @@ HOSTILE: dict[str, str] = {
     "carriage-returns": "first\r\r[cr](javascript:alert(6))\r\r# CR heading",
     "code": "```\ncode fence\n```\n    indented",
 }
-PWN_MARKERS = ("__pwned",)
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,8 @@ def hostile_entries(page: str) -> list[Entry]:
                   decision="approved") for name, text in HOSTILE.items()]
 
 
-GONE_PAGE = "cases/no-longer-on-the-site/"
+# A page the site no longer has (or never had), its address full of markup: the overview lists it as text.
+GONE_PAGE = "cases/gone-<script>window.__pwned=9</script>-[x](javascript:alert(9))-{{ 7*7 }}-|-*em*/"
 
 
 def gone_entries() -> list[Entry]:
@@ -271,7 +270,3 @@ def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> FeedbackSite:
         _BUILT["site"] = FeedbackSite(built, store_path, project / PUBLISHED_DIR, case_a, case_b, case_c, chapter,
                                       entries, ids)
     return _BUILT["site"]
-
-
-def replaced(entry: Entry, **changes: object) -> Entry:
-    return dataclasses.replace(entry, **changes)

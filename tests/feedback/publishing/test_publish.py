@@ -21,12 +21,11 @@ from feedback.store import Store
 from generator.problems import Problems
 from generator.read.feedback_data import read_published
 
-from .data import (APPROVED_ONE, APPROVED_TWO_PUBLISHED, CHAPTER_COMMENT, EXPECTED_A, EXPECTED_B, EXPECTED_CHAPTER,
-                   EXPECTED_INTENTIONS, EXPECTED_MONTHS, EXPECTED_ROLES, EXPECTED_TOTAL, GONE_PAGE, HOSTILE, PERSONAL,
-                   UNPUBLISHED, UNPUBLISHED_MARKERS, FeedbackSite, at, case_a_entries, case_b_entries,
-                   chapter_entries, fill, Entry)
+from .data import (APPROVED_ONE, APPROVED_TWO, APPROVED_TWO_PUBLISHED, CHAPTER_COMMENT, EXPECTED_A, EXPECTED_B,
+                   EXPECTED_CHAPTER, EXPECTED_INTENTIONS, EXPECTED_MONTHS, EXPECTED_ROLES, EXPECTED_TOTAL, GONE_PAGE,
+                   HOSTILE, PERSONAL, UNPUBLISHED, UNPUBLISHED_MARKERS, Entry, FeedbackSite, at, case_a_entries,
+                   case_b_entries, chapter_entries, fill)
 
-XLINK = "{http://www.w3.org/1999/xlink}href"
 PAGE_A = "cases/a/"
 PAGE_B = "cases/b/"
 CHAPTER = "toolkit/t/chapter/"
@@ -57,8 +56,8 @@ def test_no_personal_data_or_unpublished_comment_anywhere_in_the_folder(fsite: F
     files = folder_bytes(fsite.published)
     assert "feedback.json" in files
     everything = b"\n".join(files.values())
-    for detail in (*PERSONAL, *UNPUBLISHED, *UNPUBLISHED_MARKERS, "spammer@spam.invalid", "spam.invalid",
-                   "test-source", "T10:30"):
+    for detail in (*PERSONAL, APPROVED_TWO, *UNPUBLISHED, *UNPUBLISHED_MARKERS, "spammer@spam.invalid",
+                   "spam.invalid", "test-source", "T10:30"):
         assert detail.encode() not in everything, f"{detail!r} was published"
     for name in files:
         assert not name.endswith((".sqlite3", ".tmp", "-wal", "-shm")), name
@@ -91,7 +90,7 @@ def test_only_approved_consented_comments_redacted(fsite: FeedbackSite, publishe
 
 
 def test_charts_are_the_ones_listed_and_each_has_alt_text(fsite: FeedbackSite, published_json: dict) -> None:
-    listed = [c for c in published_json["overview_charts"]]
+    listed = list(published_json["overview_charts"])
     listed += [p["ratings_chart"] for p in published_json["pages"].values() if p["ratings_chart"]]
     on_disk = sorted(str(p.relative_to(fsite.published)) for p in (fsite.published / "charts").iterdir())
     assert sorted(c["file"] for c in listed) == on_disk
@@ -227,3 +226,19 @@ def test_spam_alone_publishes_nothing(store: Store, choices: Choices, tmp_path: 
     data = json.loads((out / "feedback.json").read_text(encoding="utf-8"))
     assert (data["total"], data["pages"], data["by_month"]) == (0, {}, [])
     assert b"Spam text" not in b"".join(folder_bytes(out).values())
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: chart labels go to matplotlib unescaped, so a label with two dollar "
+                                       "signs is drawn as mathtext ('Budget $5 to $10' is drawn as 'Budget 5 to 10', "
+                                       "glyph by glyph, dollars gone) and one with a backslash between dollars "
+                                       "makes publish fail with a ValueError")
+@pytest.mark.parametrize("label", ["Budget $5 to $10 a head", r"Paths like C:\$x\$ and $\frac$"])
+def test_chart_labels_are_drawn_as_written(store: Store, tmp_path: Path, label: str) -> None:
+    """Role labels come from the taxonomy (authors' words); the chart shows them as written."""
+    fill(store, [Entry("x", PAGE_A, "case", at("2025-01-01"), "practice", "budget", 5)])
+    out = tmp_path / "published"
+    publish(store, Choices(roles=(("budget", label), ("other", "Other"))), out)
+    svg = (out / "charts" / "overview-roles.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(svg.split("\n", 3)[3])
+    texts = ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert label in texts

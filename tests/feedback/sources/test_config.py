@@ -91,7 +91,7 @@ sources:
     found = [(p.line, p.message, p.hint) for p in problems]
 
     def has(line: int, message: str, hint: str = "") -> None:
-        assert any(l == line and message in m and hint in h for l, m, h in found), (line, message, found)
+        assert any(ln == line and message in m and hint in h for ln, m, h in found), (line, message, found)
 
     has(3, '"netlfy" is not a type of source.', 'Did you mean "netlify"?')
     has(5, 'The name "netlify" is already used by the source on line 2.', "its own name")
@@ -129,7 +129,7 @@ sources:
     found = [(p.line, p.message, p.hint, p.severity) for p in problems]
 
     def has(line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
-        assert any(l == line and message in m and hint in h and s is severity for l, m, h, s in found), (
+        assert any(ln == line and message in m and hint in h and s is severity for ln, m, h, s in found), (
             line, message, found)
 
     has(4, "it is not clear whether export.xlsx is CSV or JSON", "format: csv")
@@ -183,7 +183,7 @@ sources:
 
 
 def test_build_source_rejects_an_unknown_type(choices: Choices) -> None:
-    with pytest.raises(SourceError, match='"tallly" is not known. Did you mean "tally"'):
+    with pytest.raises(SourceError, match=r'"tallly" is not known\. Did you mean "tally"'):
         build_source(SourceConfig("x", "tallly", {}), choices)
 
 
@@ -201,3 +201,15 @@ def test_adapters_built_without_load_sources_still_fail_with_words(choices: Choi
         build_source(SourceConfig("n", "netlify", {"token_env": "T"}), choices)
     with pytest.raises(SourceError, match="url must be a web address"):
         build_source(SourceConfig("n", "receiver", {"token_env": "T", "url": "ftp://x"}), choices)
+
+
+def test_build_source_takes_the_folder_for_relative_paths(tmp_path: Path, choices: Choices) -> None:
+    (tmp_path / "a.csv").write_text("Timestamp,Page\n2024-05-01T10:00:00Z,cases/a/\n", encoding="utf-8")
+    config = SourceConfig("f", "file", {"path": "a.csv", "columns": {"received_at": "Timestamp", "page": "Page"}})
+    for source in (build_source(config, choices, folder=tmp_path),):
+        assert isinstance(source, FileSource) and source.path == tmp_path / "a.csv"
+        assert [len(page.responses) for page in source.pages(None)] == [1]
+    # The folder of sources.yml, recorded by load_sources, wins over one passed in.
+    recorded = SourceConfig("f", "file", config.options, folder=tmp_path)
+    kept = build_source(recorded, choices, folder=tmp_path / "elsewhere")
+    assert isinstance(kept, FileSource) and kept.path == tmp_path / "a.csv"

@@ -200,9 +200,9 @@ def test_a_wrong_content_type_is_a_source_error(kit: Kit, httpserver: HTTPServer
 
 # Faults below HTTP
 def test_a_read_timeout_is_retried_then_a_source_error(kit: Kit, pull: Callable[..., Any], store: Store) -> None:
-    with RawServer("silent") as server:
-        with pytest.raises(SourceError, match=r"did not answer within 0\.5 seconds") as raised:
-            pull(server.url, tries=2)
+    silence = pytest.raises(SourceError, match=r"did not answer within 0\.5 seconds")
+    with RawServer("silent") as server, silence as raised:
+        pull(server.url, tries=2)
     assert "gave up after 2 tries" in str(raised.value)
     assert stored(store) == 0
 
@@ -215,9 +215,8 @@ def test_a_truncated_body_is_retried(kit: Kit, pull: Callable[..., Any], sleeps:
 
 
 def test_a_body_truncated_every_time_is_a_source_error(kit: Kit, pull: Callable[..., Any]) -> None:
-    with RawServer(cut_short) as server:
-        with pytest.raises(SourceError, match="cut short"):
-            pull(server.url)
+    with RawServer(cut_short) as server, pytest.raises(SourceError, match="cut short"):
+        pull(server.url)
     assert server.connections == 3
 
 

@@ -102,7 +102,7 @@ def test_a_json_export_with_its_records_key(tmp_path: Path, choices: Choices, st
     records[0]["Timestamp"] = "2024-05-01T10:00:00+01:00"
     (tmp_path / "export.json").write_text(json.dumps({"data": records, "exported": "today"}), encoding="utf-8")
     source = source_for(tmp_path, choices, path="export.json", records="data", date_format=None)
-    with pytest.raises(SourceError, match="record 2 of .*has the time '01/05/2024 11:30:00'"):
+    with pytest.raises(SourceError, match=r"record 2 of .*has the time '01/05/2024 11:30:00'"):
         collect(source, store)
     for record in records[1:]:
         record["Timestamp"] = "2024-05-01T12:00:00"  # no zone: Europe/London, as configured
@@ -117,7 +117,7 @@ def test_a_json_export_with_its_records_key(tmp_path: Path, choices: Choices, st
 def test_a_json_object_without_records_says_what_it_has(tmp_path: Path, choices: Choices) -> None:
     (tmp_path / "export.json").write_text(json.dumps({"responses": [], "meta": {}}), encoding="utf-8")
     source = source_for(tmp_path, choices, path="export.json")
-    with pytest.raises(SourceError, match='holds an object.*records:.*"responses", "meta"'):
+    with pytest.raises(SourceError, match=r'holds an object.*records:.*"responses", "meta"'):
         list(source.pages(None))
 
 
@@ -146,7 +146,7 @@ def test_a_page_on_another_site_names_the_row(tmp_path: Path, choices: Choices) 
     rows = [list(ROWS[0])]
     rows[0][1] = "https://elsewhere.example/cases/a/"
     write_csv(tmp_path / "export.csv", rows)
-    with pytest.raises(SourceError, match="row 2 of .* not on this site"):
+    with pytest.raises(SourceError, match=r"row 2 of .* not on this site"):
         list(source_for(tmp_path, choices).pages(None))
 
 

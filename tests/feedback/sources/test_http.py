@@ -7,12 +7,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from feedback.sources.base import SourceError
-from feedback.sources.http import USER_AGENT, HttpClient, HttpOptions, Recorder
+from feedback.sources.http import USER_AGENT, HttpClient, HttpOptions, HttpRun, Recorder
 
 from .helpers import NOW
 
 
-def run_for(client: HttpClient):  # noqa: ANN201 - an HttpRun
+def run_for(client: HttpClient) -> HttpRun:
     return client.run("svc", service="The service", check='form_id "f1"', token_env="SVC_TOKEN")
 
 

@@ -1,0 +1,106 @@
+"""Feedback end to end, as a site and its toolkit team use it: readers send the
+real form in Chromium to the real receiver; the team collects, reviews,
+approves and publishes with the `showcase` command; a real build shows the
+counts and only the approved, redacted comments."""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.builds import build, showcase
+from tests.feedback.receivers import TOKEN, TOKEN_ENV
+
+from .feedback_site import FeedbackSite, js_page, serve_feedback_site, wait_until_not_too_fast  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+SHARED = "We set up a learner council after reading this. Ring me on 07700 900123 to compare notes."
+PRIVATE = "Please do not publish this: our governor has not agreed yet."
+
+
+@pytest.fixture(scope="module")
+def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackSite]:
+    yield from serve_feedback_site(tmp_path_factory.mktemp("feedback-e2e"))
+
+
+def send(page, base_url: str, url: str, intention: str, role: str, comment: str, consent: bool) -> None:
+    page.goto(base_url + url)
+    wait_until_not_too_fast(page)
+    page.get_by_label(intention).check()
+    page.locator("#field-role").get_by_label(role, exact=True).check()
+    page.locator("#field-rating").get_by_label("5", exact=True).check()
+    page.get_by_label("Comments (optional)").fill(comment)
+    page.get_by_label("Email address (optional)").fill("jo.bloggs@example.org")
+    if consent:
+        page.get_by_label("You may publish my comment without my name").check()
+    page.get_by_role("button", name="Send feedback").click()
+    page.locator("#feedback-sent").wait_for(state="visible")
+
+
+def run(project: Path, *args: str) -> str:
+    result = showcase(project, "feedback", *args)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert result.returncode == 0, output
+    return output
+
+
+def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: FeedbackSite,  # noqa: F811
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base, project = feedback_site.base_url, feedback_site.built.project
+    send(js_page, base, feedback_site.case_url, "Putting these ideas into practice", "College", SHARED, True)
+    send(js_page, base, feedback_site.case_url, "Just interested", "Prison", PRIVATE, False)
+    send(js_page, base, feedback_site.chapter_url, "Already doing something similar", "Charity", "", False)
+
+    (project / "feedback" / "sources.yml").parent.mkdir(exist_ok=True)
+    (project / "feedback" / "sources.yml").write_text(
+        f"sources:\n  - name: site\n    type: receiver\n    url: {feedback_site.receiver.url}\n"
+        f"    token_env: {TOKEN_ENV}\n", encoding="utf-8")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    store = str(tmp_path / "collected.sqlite3")
+
+    collected = run(project, "collect", "--no-progress", "--store", store)
+    assert re.search(r"^site\s+3\s+0\s+0\s+0\s+ok", collected, re.MULTILINE), collected
+
+    review = run(project, "review", "--store", store)
+    assert "07700 900123" not in review and "[phone number removed]" in review
+    ids = {text: int(number) for number, text in re.findall(r"^#(\d+) .*\n\s+(.+)$", review, re.MULTILINE)}
+    shared_id = next(n for text, n in ids.items() if text.startswith("We set up a learner council"))
+    private_id = next(n for text, n in ids.items() if text.startswith("Please do not publish"))
+    refused = showcase(project, "feedback", "approve", str(private_id), "--store", store)
+    assert refused.returncode == 1 and "did not agree to publication" in refused.stdout
+    run(project, "approve", str(shared_id), "--store", store)
+
+    published = run(project, "publish", "--store", store)
+    assert "Published to data/feedback" in published
+    data = (project / "data" / "feedback" / "feedback.json").read_text(encoding="utf-8")
+    assert "jo.bloggs" not in data and "07700" not in data and PRIVATE not in data
+
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert result.returncode == 0, result.stderr
+
+    def soup(url: str) -> BeautifulSoup:
+        return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    case = soup(feedback_site.case_url)
+    summary = case.select_one(".sc-feedback-summary")
+    assert summary.get_text(" ", strip=True).startswith("2 responses: 1 is putting this into practice")
+    feedback_link = summary.find("a")["href"]
+    page = soup(posixpath.normpath(posixpath.join(feedback_site.case_url, feedback_link)))
+    comments = [c.get_text(" ", strip=True) for c in page.select("figure.sc-comment blockquote")]
+    assert comments == [SHARED.replace("07700 900123", "[phone number removed]")]
+    tables = {t.find_previous("h2")["id"]: t for t in page.select("table")}
+    rows = {tr.find_all("td")[0].get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
+            for tr in tables["what-brought-people-here"].select("tbody tr")}
+    assert rows == {"Putting these ideas into practice": "1", "Just interested": "1"}
+
+    chapter = soup(feedback_site.chapter_url)
+    assert chapter.select_one(".sc-feedback-summary").get_text(" ", strip=True).startswith("1 response.")
+    overview = soup("feedback")
+    assert overview.select_one("article p").get_text(" ", strip=True).startswith("3 responses from readers, on 2 pages")
