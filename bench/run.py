@@ -315,7 +315,7 @@ def core_memory(project: Any) -> str:
     pages = render_site(catalogue, project.settings)
     after_render, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    markdown = sum(len(p.markdown.encode("utf-8")) for p in pages) / 2**20
+    markdown = sum(len(p.markdown.encode("utf-8")) for p in pages.pages) / 2**20
     return (f"Core memory (tracemalloc): catalogue {after_load / 2**20:.1f} MB, catalogue + rendered pages "
             f"{after_render / 2**20:.1f} MB ({markdown:.1f} MB of Markdown text), peak {peak / 2**20:.1f} MB.\n")
 

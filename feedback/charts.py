@@ -36,19 +36,20 @@ class Chart:
 def bar_chart(title: str, labels: list[str], values: list[int], *, horizontal: bool = False,
               what: str = "responses") -> Chart:
     """A bar chart with each bar's number written on it."""
+    shown = [label.replace("$", r"\$") for label in labels]  # a "$" would start matplotlib's maths
     with plt.rc_context(_STYLE):
         height = max(2.2, 0.45 * len(labels) + 1.0) if horizontal else 3.2
         figure, axes = plt.subplots(figsize=(7.0, height))
         positions = list(range(len(labels)))
         if horizontal:
             bars = axes.barh(positions, values, color=_BAR)
-            axes.set_yticks(positions, labels)
+            axes.set_yticks(positions, shown)
             axes.invert_yaxis()
             axes.xaxis.set_visible(False)
             axes.spines["bottom"].set_visible(False)
         else:
             bars = axes.bar(positions, values, color=_BAR)
-            axes.set_xticks(positions, labels, rotation=45 if len(labels) > 8 else 0,
+            axes.set_xticks(positions, shown, rotation=45 if len(labels) > 8 else 0,
                             ha="right" if len(labels) > 8 else "center")
             axes.yaxis.set_visible(False)
             axes.spines["left"].set_visible(False)

@@ -21,9 +21,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b[A-Z]\d{4}[A-Z]{2}\b", re.IGNORECASE), "[prison number removed]"),
     (re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
                 r" ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE), "[postcode removed]"),
-    # UK phone numbers: +44 or 0, then 9 or 10 more digits, spaced or not.
-    (re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?!\d)"), "[phone number removed]"),
+    # UK phone numbers: +44, 0044 or 0, then 9 or 10 more digits, spaced, hyphenated or not.
+    (re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?!\d)"),
+     "[phone number removed]"),
 )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,12 @@ def redact(text: str, *, contact: tuple[str, ...] = ()) -> Redacted:
     numbers, postcodes, or anything the person gave in the contact fields
     (their organisation, and the name in their email address)."""
     removed: list[str] = []
+    # Control characters have no place in a comment, and on a reviewer's terminal
+    # they could hide or rewrite what is shown: each becomes a visible mark.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line breaks, as every system writes them
+    text, controls = _CONTROL.subn("\ufffd", text)
+    if controls:
+        removed.append("control character")
 
     def remove(pattern: re.Pattern[str], replacement: str) -> None:
         nonlocal text
@@ -62,10 +72,11 @@ def _contact_phrases(contact: tuple[str, ...]) -> list[tuple[list[str], str]]:
     for value in contact:
         value = value.strip()
         if "@" in value:
-            parts = [p for p in re.split(r"[._+\-\d]+", value.split("@", 1)[0]) if len(p) >= 3]
+            parts = [p for p in re.split(r"[._+\-\d]+", value.split("@", 1)[0]) if p]
             if len(parts) > 1:
-                phrases.append((parts, "name"))
-            phrases.extend(([p], "name") for p in parts)
+                phrases.append((parts, "name"))  # the whole name, however short its parts ("Bo Li")
+            # A part on its own only when it is long enough not to be an ordinary word.
+            phrases.extend(([p], "name") for p in parts if len(p) >= 3)
         elif value:
             words = re.findall(r"\w+", value)
             if sum(map(len, words)) >= 3:

@@ -141,13 +141,13 @@ class Store:
                     continue
                 values = (*(getattr(response, name) for name in _FIELDS),
                           json.dumps(response.raw, sort_keys=True, ensure_ascii=False))
-                old = db.execute("SELECT id, comment, raw FROM responses WHERE source = ? AND key = ?",
-                                 (response.source, response.key)).fetchone()
+                old = db.execute(f"SELECT id, comment, {', '.join(_FIELDS)}, raw FROM responses "
+                                 "WHERE source = ? AND key = ?", (response.source, response.key)).fetchone()
                 if old is None:
                     db.execute(f"INSERT INTO responses ({', '.join(_FIELDS)}, raw, collected_at) "
                                f"VALUES ({', '.join('?' * (len(_FIELDS) + 2))})", (*values, _now()))
                     counts.new += 1
-                elif old[2] != values[-1]:
+                elif tuple(old[2:]) != values:  # any field, not only the raw record (consent may be withdrawn)
                     assignments = ", ".join(f"{name} = ?" for name in (*_FIELDS, "raw"))
                     db.execute(f"UPDATE responses SET {assignments} WHERE id = ?", (*values, old[0]))
                     if old[1] != response.comment:  # a changed comment needs a fresh decision

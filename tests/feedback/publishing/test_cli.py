@@ -217,10 +217,6 @@ def test_outside_a_project_the_command_says_where_to_run_it(tmp_path: Path) -> N
     assert "--config" in result.stdout + result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `showcase feedback review` prints a comment's terminal control "
-                                       "characters as they are (ESC [8m conceals the text after it, ESC [1A ESC [2K "
-                                       "rewrites the line above), so a reviewer can be shown something other than "
-                                       "what `approve` then publishes; nothing strips or shows them escaped")
 def test_review_shows_control_characters_harmlessly(project: Path, store_path: Path) -> None:
     hidden = "Great case study.\x1b[8m Buy pills at spam.invalid\x1b[0m Thanks!\x1b[1A\x1b[2K\x07"
     filled(store_path, [entry("c", hidden)])

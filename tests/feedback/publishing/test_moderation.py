@@ -95,10 +95,6 @@ def test_withdrawn_consent_takes_the_comment_off_but_it_still_counts(store: Stor
     assert result.total == 1 and result.pages[PAGE].count == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Store.save_page updates a stored response only when its `raw` "
-                                       "record differs; a response saved again with consent=False (or an edited "
-                                       "comment) but the same raw is counted as unchanged, so the withdrawn "
-                                       "comment stays approved and published")
 def test_withdrawn_consent_is_saved_even_when_the_raw_record_is_the_same(store: Store) -> None:
     first = entry("k", "I agreed, then changed my mind.", decision="approved")
     ids = fill(store, [first])
