@@ -75,6 +75,16 @@ def _rows(store: Path) -> list[tuple[str, str]]:
         return db.execute("SELECT source, key FROM responses ORDER BY id").fetchall()
 
 
+def _rows_so_far(store: Path) -> int:
+    """Rows stored yet; 0 while the collector is still creating the store's tables."""
+    if not store.exists():
+        return 0
+    try:
+        return len(_rows(store))
+    except sqlite3.OperationalError:  # the file exists, its tables not yet
+        return 0
+
+
 def _cursor(store: Path) -> int:
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
         row = db.execute("SELECT cursor FROM cursors WHERE source = 'site'").fetchone()
@@ -98,7 +108,7 @@ def test_a_killed_pull_loses_nothing_and_the_rerun_repeats_at_most_one_page(tmp_
 
     first = _collect(project, store)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not store.exists() or len(_rows(store)) < 5 * PAGE):
+    while time.monotonic() < deadline and _rows_so_far(store) < 5 * PAGE:
         time.sleep(0.05)
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
