@@ -13,6 +13,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
+from .database import open_database
 from .submission import Submission
 
 DEFAULT_DB = "var/feedback/receiver.sqlite3"  # below the project, ignored by git: it holds personal data
@@ -62,12 +63,7 @@ class Inbox:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._db = open_database(path, _SCHEMA, SCHEMA_VERSION, shared_between_threads=True)
         except (OSError, sqlite3.Error) as error:
             raise InboxError(f"The feedback database {path} cannot be opened ({error}). "
                              "Check the folder exists and is writable, or choose another with --db.") from error

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .database import open_database
 from .model import Response
 
 DEFAULT_STORE = "var/feedback/collected.sqlite3"  # below the project, ignored by git
@@ -57,6 +58,10 @@ CREATE TABLE IF NOT EXISTS forgotten (
 """
 _FIELDS = ("source", "key", "page", "kind", "intention", "role", "rating", "comment", "consent", "spam",
            "received_at", "organisation", "email")
+
+# A response with its decision, in the order StoredResponse is built from.
+_SELECT = (f"SELECT r.id, {', '.join('r.' + n for n in _FIELDS)}, r.raw, COALESCE(d.status, 'pending') "
+           "FROM responses r LEFT JOIN decisions d ON d.response_id = r.id")
 
 
 @dataclass
@@ -101,13 +106,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._db = open_database(path, _SCHEMA, SCHEMA_VERSION, timeout=30)
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"The feedback store {path} cannot be opened ({error}). "
                              "Check the folder exists and is writable, or choose another with --store.") from error
@@ -166,13 +165,12 @@ class Store:
     def responses(self, *, include_spam: bool = False) -> list[StoredResponse]:
         """Every response, oldest first, with its decision."""
         rows = self._db.execute(
-            f"SELECT r.id, {', '.join('r.' + n for n in _FIELDS)}, r.raw, COALESCE(d.status, 'pending') "
-            "FROM responses r LEFT JOIN decisions d ON d.response_id = r.id "
-            f"{'' if include_spam else 'WHERE r.spam = 0 '}ORDER BY r.received_at, r.id").fetchall()
+            f"{_SELECT} {'' if include_spam else 'WHERE r.spam = 0 '}ORDER BY r.received_at, r.id").fetchall()
         return [self._stored(row) for row in rows]
 
     def get(self, response_id: int) -> StoredResponse | None:
-        return next((r for r in self.responses(include_spam=True) if r.id == response_id), None)
+        row = self._db.execute(f"{_SELECT} WHERE r.id = ?", (response_id,)).fetchone()
+        return self._stored(row) if row else None
 
     def decide(self, response_id: int, status: str) -> bool:
         """Approve or reject a response's comment; False if there is no such response."""

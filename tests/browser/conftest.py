@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 import os
 import threading
 from collections.abc import Iterator
@@ -39,12 +40,11 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return example_build(tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def base_url(built_example: Built) -> Iterator[str]:
-    """The example site over HTTP on a free port of 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(built_example.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="showcase-site", daemon=True)
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site over HTTP on a free port of 127.0.0.1, as a static host serves it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, name=f"site-{folder.name}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -52,6 +52,13 @@ def base_url(built_example: Built) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(built_example: Built) -> Iterator[str]:
+    """The example site over HTTP on a free port of 127.0.0.1."""
+    with serve_folder(built_example.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,9 @@ the site served on one port of 127.0.0.1, `showcase feedback serve` on another,
 both reading the same mkdocs.yml. Shared by the feedback browser tests."""
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from tests.builds import copy_example
 from tests.feedback.receivers import TOKEN, Receiver, cli_receiver, free_port
 from tests.site.sites import Built, build_ok, read_cases, read_toolkit, set_plugin_options
 
-from .conftest import DESKTOP, _QuietHandler
+from .conftest import DESKTOP, serve_folder
 
 SHOWN_AT = "document.querySelector('#feedback-form input[name=shown_at]')"
 
@@ -37,13 +34,7 @@ def serve_feedback_site(root: Path) -> Iterator[FeedbackSite]:
     project = copy_example(root / "project")
     site = root / "site"
     with ExitStack() as stack:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-        thread = threading.Thread(target=server.serve_forever, name="feedback-site", daemon=True)
-        thread.start()
-        stack.callback(thread.join, 10)
-        stack.callback(server.server_close)
-        stack.callback(server.shutdown)
-        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+        base_url = stack.enter_context(serve_folder(site))  # built below, once the receiver's port is known
         receiver = None
         for _attempt in range(5):  # the receiver's port is written into the pages, so it is chosen first
             port = free_port()

@@ -8,16 +8,13 @@ served over HTTP on 127.0.0.1 and opened in headless Chromium.
 """
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from tests.feedback.publishing.data import GONE_PAGE, HOSTILE, FeedbackSite, feedback_site, feedback_url
 
-from .conftest import DESKTOP, _QuietHandler
+from .conftest import DESKTOP, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +26,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> FeedbackSite:
 
 @pytest.fixture(scope="module")
 def site_url(hostile_site: FeedbackSite) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="showcase-hostile-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(hostile_site.site) as url:
+        yield url
 
 
 class Watched:
