@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .form import RATINGS
+from .form import NOT_GIVEN, RATINGS
 from .redact import redact
 from .store import StoredResponse
 
 FORMAT_VERSION = 1
+UNKNOWN = NOT_GIVEN[0]
 
 
 @dataclass
@@ -68,13 +69,14 @@ def aggregate(stored: Iterable[StoredResponse]) -> Aggregate:
             continue
         result.total += 1
         month = response.received_at[:7]
+        intention, role = response.intention or UNKNOWN, response.role or UNKNOWN
         months[month] += 1
-        intentions[response.intention or "unknown"] += 1
-        roles[response.role or "unknown"] += 1
+        intentions[intention] += 1
+        roles[role] += 1
         page = result.pages.setdefault(response.page, PageFeedback(response.page, response.kind))
         page.count += 1
-        page.by_intention[response.intention or "unknown"] = page.by_intention.get(response.intention or "unknown", 0) + 1
-        page.by_role[response.role or "unknown"] = page.by_role.get(response.role or "unknown", 0) + 1
+        page.by_intention[intention] = page.by_intention.get(intention, 0) + 1
+        page.by_role[role] = page.by_role.get(role, 0) + 1
         if response.rating in RATINGS:
             page.ratings[str(response.rating)] = page.ratings.get(str(response.rating), 0) + 1
         comment = publishable_comment(item)

@@ -14,6 +14,7 @@ INTENTIONS: tuple[tuple[str, str], ...] = (
 )
 KINDS = ("case", "toolkit")
 OTHER_ROLE = ("other", "Other")
+NOT_GIVEN = ("unknown", "Not given")  # how a response without an intention or role is counted
 RATINGS = range(1, 6)
 MAX_COMMENT = 5000
 MAX_ORGANISATION = 200

@@ -17,13 +17,12 @@ from generator.slugs import slugify
 
 from .aggregate import Aggregate, aggregate
 from .charts import bar_chart
-from .form import INTENTIONS, Choices
+from .form import INTENTIONS, NOT_GIVEN, Choices
 from .store import Store
 
 DATA_FILE = "feedback.json"
 _OVERVIEW = ("overview-months.svg", "overview-intentions.svg", "overview-roles.svg")
 CHARTS = "charts"
-NOT_GIVEN = "Not given"
 
 
 @dataclass
@@ -65,8 +64,8 @@ def _charts(result: Aggregate, choices: Choices) -> dict[str, tuple[str, dict[st
     Overview charts are named ``overview-*``; a page's ratings chart is named
     after the page, and its entry in feedback.json says which file it is.
     """
-    intentions = dict(INTENTIONS) | {"unknown": NOT_GIVEN}
-    roles = dict(choices.roles) | {"unknown": NOT_GIVEN}
+    intentions = dict((*INTENTIONS, NOT_GIVEN))
+    roles = dict((*choices.roles, NOT_GIVEN))
     charts: dict[str, tuple[str, dict[str, str]]] = {}
 
     def add(name: str, title: str, labels: list[str], values: list[int], horizontal: bool) -> None:

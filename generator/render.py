@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import addresses
-from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, choices_for
+from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
 
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
@@ -143,8 +143,7 @@ class Renderer:
         published = self.catalogue.feedback
         if published is None:
             return []
-        labels = {"intention": dict(INTENTIONS) | {"unknown": "Not given"},
-                  "role": dict(self.choices.roles) | {"unknown": "Not given"}}
+        labels = {"intention": dict((*INTENTIONS, NOT_GIVEN)), "role": dict((*self.choices.roles, NOT_GIVEN))}
         rows = {"months": [(month_name(month), count) for month, count in published.by_month],
                 "intentions": _in_order(published.by_intention, labels["intention"]),
                 "roles": _in_order(published.by_role, labels["role"])}
