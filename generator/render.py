@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 from datetime import date
 from typing import Any
 
@@ -18,32 +16,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import addresses
-from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
-
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
 from .relate import cases_for_chapter, chapters_for_case, related_cases
+from .render_feedback import FeedbackRenderer, StaticFile
 
 _OUT_OF_NAV = {"case.md.j2", "term.md.j2"}
 # Characters Python-Markdown lets a backslash escape and that could start markup
 # in running text; < > & are left to HTML escaping.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")
-
-
-@dataclass(frozen=True)
-class StaticFile:
-    """A file copied to the site as it is, such as a published chart."""
-
-    dest_uri: str
-    source: Path
-
-
-@dataclass(frozen=True)
-class FeedbackTarget:
-    """A page that can have feedback: its title and where its source is."""
-
-    title: str
-    src_uri: str
 
 
 @dataclass(frozen=True)
@@ -121,67 +102,7 @@ class Renderer:
         self.notices = notices  # problems to show on the home page while serving
         self.site_url = site_url
         self.directory_urls = directory_urls
-        self.choices = choices_for(catalogue.taxonomy)
-        # Feedback is keyed by page address; these are the pages that take it.
-        self.targets = {addresses.url_of(addresses.case_page(c), directory_urls): FeedbackTarget(c.title, addresses.case_page(c))
-                        for c in catalogue.cases}
-        self.targets |= {addresses.url_of(ch.src_uri, directory_urls): FeedbackTarget(ch.title, ch.src_uri)
-                         for ch in catalogue.chapters}
-
-    def feedback_summary(self, src_uri: str) -> Markup:
-        """"12 responses: 5 are putting this into practice", linking to the page's feedback."""
-        published = self.catalogue.feedback
-        page = published.pages.get(addresses.url_of(src_uri, self.directory_urls)) if published else None
-        if page is None:
-            return Markup("")
-        return Markup(_ENV.get_template("_feedback_summary.md.j2").render(
-            page=page, link=lambda to: addresses.relative(src_uri, to),
-            feedback_page=addresses.feedback_page(page.page)))
-
-    def feedback_pages(self) -> list[PageSource]:
-        """The overview and a page for each case or chapter with responses."""
-        published = self.catalogue.feedback
-        if published is None:
-            return []
-        labels = {"intention": dict((*INTENTIONS, NOT_GIVEN)), "role": dict((*self.choices.roles, NOT_GIVEN))}
-        rows = {"months": [(month_name(month), count) for month, count in published.by_month],
-                "intentions": _in_order(published.by_intention, labels["intention"]),
-                "roles": _in_order(published.by_role, labels["role"])}
-        pages = [self.page("feedback_overview.md.j2", addresses.FEEDBACK, feedback=published, rows=rows,
-                           targets=self.targets)]
-        for path, data in sorted(published.pages.items()):
-            target = self.targets.get(path)
-            if target is not None:
-                pages.append(self.page("feedback_page.md.j2", addresses.feedback_page(path), data=data,
-                                       target=target, intentions=_in_order(data.by_intention, labels["intention"]),
-                                       roles=_in_order(data.by_role, labels["role"])))
-        return pages
-
-    def static_files(self) -> list[StaticFile]:
-        """The published charts, copied beside the feedback pages."""
-        published = self.catalogue.feedback
-        if published is None:
-            return []
-        charts = published.overview_charts + [p.ratings_chart for p in published.pages.values() if p.ratings_chart]
-        return [StaticFile(addresses.chart_file(c.name), c.file) for c in charts]
-
-    def feedback_form(self, kind: str, src_uri: str) -> Markup:
-        """The feedback form for one page, in the markup its backend needs."""
-        feedback = self.settings.feedback
-        if feedback.backend == "off":
-            return Markup("")
-        page_url = addresses.url_of(src_uri, self.directory_urls)
-        if feedback.backend == "receiver":
-            action = feedback.receiver_url.rstrip("/") + "/submit"
-        elif feedback.backend == "formspree":
-            action = f"https://formspree.io/f/{feedback.formspree_id}"
-        else:  # netlify sends the reader to the action's page afterwards
-            action = f"{urlsplit(self.site_url).path}{page_url}?feedback=sent#feedback-sent"
-        prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
-        return Markup(_ENV.get_template("feedback_form.html.j2").render(
-            feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
-            intentions=self.choices.intentions, roles=self.choices.roles, max_comment=MAX_COMMENT,
-            honeypot="_gotcha" if feedback.backend == "formspree" else HONEYPOT))
+        self.feedback = FeedbackRenderer(catalogue, settings, _ENV, self.page, site_url, directory_urls, month_name)
 
     def page(self, template: str, src_uri: str, **context: Any) -> PageSource:
         def link(target: Case | Chapter | Toolkit | str) -> str:
@@ -210,7 +131,7 @@ class Renderer:
         for toolkit in self.catalogue.toolkits:
             pages.append(self.page("toolkit.md.j2", toolkit.src_uri, toolkit=toolkit))
             pages += [self.chapter(toolkit, index) for index in range(len(toolkit.chapters))]
-        return pages + self.feedback_pages()
+        return pages + self.feedback.pages()
 
     def home(self) -> PageSource:
         themes = self.catalogue.taxonomy.get("themes")
@@ -223,8 +144,8 @@ class Renderer:
 
     def case(self, case: Case) -> PageSource:
         return self.page("case.md.j2", addresses.case_page(case), case=case,
-                         feedback_form=self.feedback_form("case", addresses.case_page(case)),
-                         feedback_summary=self.feedback_summary(addresses.case_page(case)),
+                         feedback_form=self.feedback.form("case", addresses.case_page(case)),
+                         feedback_summary=self.feedback.summary(addresses.case_page(case)),
                          related=related_cases(self.catalogue, case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case))
 
@@ -241,17 +162,11 @@ class Renderer:
         cases = cases_for_chapter(self.catalogue, chapter)
         return self.page(
             "chapter.md.j2", chapter.src_uri, toolkit=toolkit, chapter=chapter,
-            feedback_form=self.feedback_form("toolkit", chapter.src_uri),
-            feedback_summary=self.feedback_summary(chapter.src_uri),
+            feedback_form=self.feedback.form("toolkit", chapter.src_uri),
+            feedback_summary=self.feedback.summary(chapter.src_uri),
             cases=cases[: self.settings.chapter_cases_limit], more=len(cases) > self.settings.chapter_cases_limit,
             previous=toolkit.chapters[index - 1] if index > 0 else None,
             next=toolkit.chapters[index + 1] if index + 1 < len(toolkit.chapters) else None)
-
-
-def _in_order(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int]]:
-    """(label, count) rows in the form's order, anything unexpected last."""
-    known = [(labels[key], counts[key]) for key in labels if key in counts]
-    return known + [(key, n) for key, n in counts.items() if key not in labels]
 
 
 @dataclass(frozen=True)
@@ -267,4 +182,4 @@ def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | N
     ``site_url`` is mkdocs.yml's; the feedback settings may override it.
     """
     renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls)
-    return RenderedSite(renderer.all_pages(), renderer.static_files())
+    return RenderedSite(renderer.all_pages(), renderer.feedback.static_files())

@@ -1,0 +1,125 @@
+"""Rendering the feedback parts of pages: the form, the one-line summary, and
+the pages of published feedback with their charts.
+
+Works for ``render.Renderer``, which passes its own page-rendering function so
+that links and escaping work the same everywhere.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
+
+from . import addresses
+from .config import Settings
+from .model import Catalogue
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied to the site as it is, such as a published chart."""
+
+    dest_uri: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class FeedbackTarget:
+    """A page that can have feedback: its title and where its source is."""
+
+    title: str
+    src_uri: str
+
+
+PageRenderer = Callable[..., Any]  # Renderer.page(template, src_uri, **context) -> PageSource
+
+
+class FeedbackRenderer:
+    """The form for each backend, and the published feedback for each page."""
+
+    def __init__(self, catalogue: Catalogue, settings: Settings, env: Environment, page: PageRenderer,
+                 site_url: str, directory_urls: bool, month_name: Callable[[str], str]) -> None:
+        self.catalogue = catalogue
+        self.settings = settings
+        self.env = env
+        self.page = page
+        self.site_url = site_url
+        self.directory_urls = directory_urls
+        self.month_name = month_name
+        self.choices = choices_for(catalogue.taxonomy)
+        # Feedback is keyed by page address; these are the pages that take it.
+        self.targets = {self._url(addresses.case_page(c)): FeedbackTarget(c.title, addresses.case_page(c))
+                        for c in catalogue.cases}
+        self.targets |= {self._url(ch.src_uri): FeedbackTarget(ch.title, ch.src_uri) for ch in catalogue.chapters}
+
+    def _url(self, src_uri: str) -> str:
+        return addresses.url_of(src_uri, self.directory_urls)
+
+    def form(self, kind: str, src_uri: str) -> Markup:
+        """The feedback form for one page, in the markup its backend needs."""
+        feedback = self.settings.feedback
+        if feedback.backend == "off":
+            return Markup("")
+        page_url = self._url(src_uri)
+        if feedback.backend == "receiver":
+            action = feedback.receiver_url.rstrip("/") + "/submit"
+        elif feedback.backend == "formspree":
+            action = f"https://formspree.io/f/{feedback.formspree_id}"
+        else:  # netlify sends the reader to the action's page afterwards
+            action = f"{urlsplit(self.site_url).path}{page_url}?feedback=sent#feedback-sent"
+        prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
+        return Markup(self.env.get_template("feedback_form.html.j2").render(
+            feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
+            intentions=self.choices.intentions, roles=self.choices.roles, max_comment=MAX_COMMENT,
+            honeypot="_gotcha" if feedback.backend == "formspree" else HONEYPOT))
+
+    def summary(self, src_uri: str) -> Markup:
+        """"12 responses: 5 are putting this into practice", linking to the page's feedback."""
+        published = self.catalogue.feedback
+        page = published.pages.get(self._url(src_uri)) if published else None
+        if page is None:
+            return Markup("")
+        return Markup(self.env.get_template("_feedback_summary.md.j2").render(
+            page=page, link=lambda to: addresses.relative(src_uri, to),
+            feedback_page=addresses.feedback_page(page.page)))
+
+    def pages(self) -> list[Any]:
+        """The overview and a page for each case or chapter with responses."""
+        published = self.catalogue.feedback
+        if published is None:
+            return []
+        intentions = dict((*INTENTIONS, NOT_GIVEN))
+        roles = dict((*self.choices.roles, NOT_GIVEN))
+        rows = {"months": [(self.month_name(month), count) for month, count in published.by_month],
+                "intentions": in_order(published.by_intention, intentions),
+                "roles": in_order(published.by_role, roles)}
+        pages = [self.page("feedback_overview.md.j2", addresses.FEEDBACK, feedback=published, rows=rows,
+                           targets=self.targets)]
+        for path, data in sorted(published.pages.items()):
+            target = self.targets.get(path)
+            if target is not None:
+                pages.append(self.page("feedback_page.md.j2", addresses.feedback_page(path), data=data,
+                                       target=target, intentions=in_order(data.by_intention, intentions),
+                                       roles=in_order(data.by_role, roles)))
+        return pages
+
+    def static_files(self) -> list[StaticFile]:
+        """The published charts, copied beside the feedback pages."""
+        published = self.catalogue.feedback
+        if published is None:
+            return []
+        charts = published.overview_charts + [p.ratings_chart for p in published.pages.values() if p.ratings_chart]
+        return [StaticFile(addresses.chart_file(c.name), c.file) for c in charts]
+
+
+def in_order(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int]]:
+    """(label, count) rows in the form's order, anything unexpected last."""
+    known = [(labels[key], counts[key]) for key in labels if key in counts]
+    return known + [(key, n) for key, n in counts.items() if key not in labels]
