@@ -121,6 +121,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for asset in (STYLESHEET, SCRIPT):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
+        # The pages now hold everything; the catalogue (a copy of every case) can go.
+        self.catalogue = None
         return files
 
     def _report(self, serving: bool) -> None:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from . import addresses
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
-from .relate import cases_for_chapter, chapters_for_case, related_cases
+from .relate import Relations, cases_for_chapter, chapters_for_case
 from .render_feedback import FeedbackRenderer, StaticFile
 
 _OUT_OF_NAV = {"case.md.j2", "term.md.j2"}
@@ -102,6 +102,7 @@ class Renderer:
         self.notices = notices  # problems to show on the home page while serving
         self.site_url = site_url
         self.directory_urls = directory_urls
+        self.relations = Relations(catalogue)
         self.feedback = FeedbackRenderer(catalogue, settings, _ENV, self.page, site_url, directory_urls, month_name)
 
     def page(self, template: str, src_uri: str, **context: Any) -> PageSource:
@@ -146,7 +147,7 @@ class Renderer:
         return self.page("case.md.j2", addresses.case_page(case), case=case,
                          feedback_form=self.feedback.form("case", addresses.case_page(case)),
                          feedback_summary=self.feedback.summary(addresses.case_page(case)),
-                         related=related_cases(self.catalogue, case, self.settings.related_limit),
+                         related=self.relations.related(case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case))
 
     def vocabulary(self, vocabulary: Vocabulary) -> PageSource:

@@ -36,7 +36,7 @@ BROKEN: dict[str, Broken] = {
             "  summary: Trained peer mentors meet every new arrival.",  # line 4: indented
             "published: 2014-06-30",
             "themes: [Peer support]")},
-        [Expect("cases/indented.md", 4, "The front matter is not valid YAML: mapping values are not allowed here",
+        [Expect("cases/indented.md", 4, "The front matter is not valid YAML: mapping values are not allowed in this context",
                 YAML_HINT)]),
     "yaml-unclosed-quote": Broken(
         {"cases/quote.md": front(
@@ -53,7 +53,7 @@ BROKEN: dict[str, Broken] = {
                                 "settings: [Prison]")},
         # YAML notices on line 7; the hint sends the author to the line above too.
         [Expect("cases/list.md", 7, "The front matter is not valid YAML: while parsing a flow sequence, "
-                "expected ',' or ']'", YAML_HINT)]),
+                "did not find expected ',' or ']'", YAML_HINT)]),
 
     # --- 2. Required fields -----------------------------------------------------------------
     **{f"missing-{name}": Broken(

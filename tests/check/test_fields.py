@@ -24,7 +24,7 @@ def test_yaml_error_line_is_counted_from_the_top_of_the_file(tmp_path: Path) -> 
     assert text.splitlines()[6] == "  published: 2014-06-30"
     site = write_site(tmp_path, {"cases/c.md": text})
     problem = find(problems_in(site), Expect("cases/c.md", 7, "The front matter is not valid YAML"))
-    assert "mapping values are not allowed here" in problem.message
+    assert "mapping values are not allowed in this context" in problem.message
 
 
 def test_windows_line_endings_and_a_byte_order_mark_keep_the_line_numbers(tmp_path: Path) -> None:
