@@ -1,77 +1,124 @@
-"""Showcase's benchmark: build time and memory as ratios against plain MkDocs.
+"""Showcase's benchmark: one table of builds, search and live preview, with its targets judged.
 
-For each size it generates a project of synthetic cases, then builds the same
-pages twice over: with the Showcase plugin, and with plain MkDocs + Material
-from the Markdown the core renders (written out as ordinary files, with the
-same navigation, stylesheet and Markdown extensions). The two builds differ
-only in who produces the pages. See bench/README.md.
+For each size it writes a project of synthetic cases and builds it four ways,
+interleaved, ``--repeat`` times each: Showcase; plain MkDocs + Material on the
+same prose (the main baseline: what a user would build instead); Showcase's
+own pages written out as ordinary files (isolates the core's cost); and
+Hugo on the same prose. Then it searches both Material sites cold in headless
+Chromium, and measures the live preview. See bench/README.md.
 
-    .venv/bin/python bench/run.py                      # 1,000 cases, 3 runs each
-    .venv/bin/python bench/run.py --cases 1000 5000 --repeat 1 --profile
+    .venv/bin/python bench/run.py                                # 1,000 cases, 3 builds of each
+    .venv/bin/python bench/run.py --cases 1000 5000 --check      # what the targets are judged on
+    .venv/bin/python bench/run.py --cases 20 --repeat 1 --no-record   # a quick look
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
-import copy
-import io
-import json
+import importlib.util
 import os
-import platform
-import pstats
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO))
-
+sys.path[:0] = [str(HERE), str(REPO)]
 os.environ.update(NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
-from mkdocs.config import load_config  # noqa: E402
-from mkdocs.config.config_options import ExtraScriptValue  # noqa: E402
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import InclusionLevel, get_files  # noqa: E402
+from measure import Run, SiteStats, machine, python_bin, run_measured  # noqa: E402
+from projects import (case_prose, make_hugo_project, make_plain_project,  # noqa: E402
+                      make_same_output_project, make_showcase_project)
+from search import QUERY, SearchResults, measure_search  # noqa: E402
 
-from generator.load import load_catalogue  # noqa: E402
-from generator.project import PLUGIN_NAME, load_project  # noqa: E402
-from generator.render import render_site  # noqa: E402
-
-from synth import CaseWriter  # noqa: E402  (bench/ is the script's folder)
-
-BIN = Path(sys.executable).parent
 RESULTS = HERE / "results.md"
-GNU_TIME = Path("/usr/bin/time")
+KB = 1000  # sizes are in kB and MB of 1,000 and 1,000,000 bytes
 
-# The targets, as ratios Showcase / plain MkDocs measured in the same run.
-# bench/README.md explains them; keep the two in step.
-TARGETS = {
-    "time": ("build time", 1.3),
-    "memory": ("peak memory", 1.3),
-    "rebuild": ("full rebuild after one edit", 1.3),
-    "check": ("`showcase check` after one edit", 0.25),
-}
+# The builds, one row each in the table, in this order.
+SHOWCASE, PLAIN, SAME, HUGO = "Showcase", "Plain MkDocs + Material", "Same output, plain MkDocs", "Hugo"
+BUILDS = (SHOWCASE, PLAIN, SAME, HUGO)
 
-# Fallback when GNU time is missing: run the build under a small Python parent
-# and read its children's peak RSS (kB on Linux) once the build has ended.
-_RSS_WRAPPER = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[2:]).returncode\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-    "sys.exit(code)\n"
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    return None if ours is None or not theirs else ours / theirs
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is judged, at which size (None: at every size measured), against which limit.
+
+    ``value`` reads the judged figure from the sizes measured (by number of
+    cases); it gives None when the figure was not measured.
+    """
+
+    name: str
+    cases: int | None
+    limit: float
+    unit: str
+    value: Callable[[Mapping[int, "Size"], int], float | None]
+    needs: tuple[int, ...] = ()  # other sizes the run must include for the target to be judged
+
+    def limit_text(self) -> str:
+        return f"<= {self.limit:g} {self.unit}"
+
+
+def _search(sizes: Mapping[int, "Size"], cases: int, ours: bool) -> Any:
+    results = sizes[cases].search
+    search = None if results is None else results.ours if ours else results.material
+    return None if search is None or search.seconds is None else search
+
+
+def _search_kb(sizes: Mapping[int, "Size"], cases: int, attribute: str) -> float | None:
+    search = _search(sizes, cases, True)
+    return None if search is None else getattr(search, attribute) / KB
+
+
+# The targets (issue 7), declared once; bench/README.md lists them too: keep the two in step.
+TARGETS = (
+    Target("Full build time", 1000, 1.0, "x plain MkDocs + Material",
+           lambda s, n: ratio(s[n].seconds(SHOWCASE), s[n].seconds(PLAIN))),
+    Target("Full build time", 5000, 1.0, "x plain MkDocs + Material",
+           lambda s, n: ratio(s[n].seconds(SHOWCASE), s[n].seconds(PLAIN))),
+    Target("Build time of 5,000 cases over that of 1,000 cases", 5000, 5.5, "x",
+           lambda s, n: ratio(s[n].seconds(SHOWCASE), s[1000].seconds(SHOWCASE)), needs=(1000,)),
+    Target("Peak memory", 5000, 1.0, "x plain MkDocs + Material",
+           lambda s, n: ratio(s[n].memory(SHOWCASE), s[n].memory(PLAIN))),
+    Target("Live preview after one edit", 1000, 0.3, "x a full plain build",
+           lambda s, n: ratio(s[n].preview_s, s[n].seconds(PLAIN))),
+    Target("Largest HTML page", None, 150, "kB",
+           lambda s, n: s[n].stats[SHOWCASE].largest_bytes / KB if SHOWCASE in s[n].stats else None),
+    Target("Search: received after the load event", 5000, 300, "kB",
+           lambda s, n: _search_kb(s, n, "after_load_bytes")),
+    Target("Search: received from opening the page to the first result", 5000, 1000, "kB",
+           lambda s, n: _search_kb(s, n, "total_bytes")),
+    Target("Search: time to the first result", 5000, 0.25, "x Material's built-in search",
+           lambda s, n: ratio(getattr(_search(s, n, True), "seconds", None),
+                              getattr(_search(s, n, False), "seconds", None))),
 )
+
+
+@dataclass
+class Verdict:
+    target: Target
+    cases: int
+    value: float | None
+    status: str  # PASS, FAIL, NOT MEASURED
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "PASS"
+
+    def text(self) -> str:
+        digits = 0 if self.target.unit == "kB" else 2
+        shown = "not measured" if self.value is None else f"{self.value:,.{digits}f} {self.target.unit}"
+        where = "" if "case" in self.target.name else f" at {self.cases:,} cases"
+        return f"{self.status}  {self.target.name}{where}: {shown} (target {self.target.limit_text()})"
 
 
 def quiet_env() -> dict[str, str]:
@@ -79,427 +126,282 @@ def quiet_env() -> dict[str, str]:
 
 
 @dataclass
-class Run:
-    seconds: float
-    rss_mb: float
-    warnings: list[str]
+class Size:
+    """Everything measured at one size."""
 
-
-@dataclass
-class SizeResult:
     cases: int
-    pages: int
-    showcase: list[Run] = field(default_factory=list)
-    plain: list[Run] = field(default_factory=list)
-    load: list[float] = field(default_factory=list)
-    render: list[float] = field(default_factory=list)
-    check_after_edit: float = 0.0
-    rebuild_after_edit: Run | None = None
-    same_pages: bool = True
-    page_difference: str = ""
+    runs: dict[str, list[Run]] = field(default_factory=lambda: {b: [] for b in BUILDS})
+    stats: dict[str, SiteStats] = field(default_factory=dict)
+    search: SearchResults | None = None
+    preview_s: float | None = None
+    profile: Any = None  # profiling.Profile, with --profile at the largest size
+    notes: list[str] = field(default_factory=list)
 
-    @staticmethod
-    def median(values: list[float]) -> float:
-        return statistics.median(values)
+    def seconds(self, build: str) -> float | None:
+        runs = self.runs[build]
+        return statistics.median(r.seconds for r in runs) if runs else None
 
-    @property
-    def showcase_s(self) -> float:
-        return self.median([r.seconds for r in self.showcase])
-
-    @property
-    def plain_s(self) -> float:
-        return self.median([r.seconds for r in self.plain])
-
-    @property
-    def showcase_mb(self) -> float:
-        return self.median([r.rss_mb for r in self.showcase])
-
-    @property
-    def plain_mb(self) -> float:
-        return self.median([r.rss_mb for r in self.plain])
-
-    def ratios(self) -> dict[str, float]:
-        assert self.rebuild_after_edit is not None
-        return {
-            "time": self.showcase_s / self.plain_s,
-            "memory": self.showcase_mb / self.plain_mb,
-            "rebuild": self.rebuild_after_edit.seconds / self.plain_s,
-            "check": self.check_after_edit / self.plain_s,
-        }
+    def memory(self, build: str) -> float | None:
+        runs = self.runs[build]
+        return statistics.median(r.rss_mb for r in runs) if runs else None
 
 
 # --- measuring ---------------------------------------------------------------
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Wall seconds and peak RSS (MB) of one command, and its output."""
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
-        if GNU_TIME.exists():
-            wrapped = [str(GNU_TIME), "-v", "-o", report.name, *command]
-        else:
-            wrapped = [sys.executable, "-c", _RSS_WRAPPER, report.name, *command]
-        start = time.perf_counter()
-        done = subprocess.run(wrapped, cwd=cwd, env=quiet_env(), capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        text = Path(report.name).read_text()
-    if GNU_TIME.exists():
-        kilobytes = next((int(line.rsplit(":", 1)[1]) for line in text.splitlines()
-                          if "Maximum resident set size" in line), 0)
-    else:
-        kilobytes = int(text or 0)
-    return seconds, kilobytes / 1024, done
+def mkdocs_build(project: Path) -> list[str]:
+    return [str(python_bin() / "mkdocs"), "build", "--site-dir", str(project / "site"),
+            "--config-file", str(project / "mkdocs.yml")]
 
 
-def build(project: Path) -> Run:
-    """``mkdocs build`` of ``project`` into a fresh ``site/``."""
-    site = project / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    seconds, mb, done = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site),
-                               "--config-file", str(project / "mkdocs.yml")], project)
-    if done.returncode != 0:
-        sys.exit(f"The build of {project} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
-    return Run(seconds, mb, warnings)
+def hugo_build(hugo: str, project: Path) -> list[str]:
+    return [hugo, "--source", str(project), "--destination", str(project / "site"), "--quiet"]
 
 
-def site_difference(ours: Path, theirs: Path) -> str:
-    """How two built sites differ, or "" when every file is the same.
-
-    ``sitemap.xml.gz`` is left out: gzip stamps it with the time it was written.
-    The search index is compared entry by entry: MkDocs lists pages in the
-    order it found their files, and the plugin's come after the docs folder's.
-    """
-    def same(one: Path, other: Path) -> bool:
-        if one.name == "search_index.json":
-            x, y = json.loads(one.read_bytes()), json.loads(other.read_bytes())
-            entries = lambda index: sorted(json.dumps(d, sort_keys=True) for d in index.get("docs", []))
-            return x.get("config") == y.get("config") and entries(x) == entries(y)
-        return one.read_bytes() == other.read_bytes()
-
-    def files(site: Path) -> dict[str, Path]:
-        return {p.relative_to(site).as_posix(): p for p in site.rglob("*")
-                if p.is_file() and p.name != "sitemap.xml.gz"}
-    a, b = files(ours), files(theirs)
-    only_ours, only_theirs = sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys())
-    changed = sorted(k for k in a.keys() & b.keys() if not same(a[k], b[k]))
-    parts = []
-    if only_ours:
-        parts.append(f"{len(only_ours)} files only in Showcase's site, e.g. {only_ours[:3]}")
-    if only_theirs:
-        parts.append(f"{len(only_theirs)} files only in plain MkDocs' site, e.g. {only_theirs[:3]}")
-    if changed:
-        parts.append(f"{len(changed)} files differ, e.g. {changed[:3]}")
-    return "; ".join(parts)
+def load_preview() -> Any:
+    """bench/preview.py's ``measure_preview``, or None while it does not exist."""
+    path = HERE / "preview.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("bench_preview", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  (dataclasses look their module up)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return getattr(module, "measure_preview", None)
 
 
-# --- the two projects ----------------------------------------------------------
-
-def make_showcase_project(target: Path, cases: int, seed: int) -> Any:
-    """mkdocs.yml, the taxonomy and docs/ from the repo, and ``cases`` synthetic cases."""
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", target / "docs")
-    project, problems = load_project(target / "mkdocs.yml")
-    if project is None or problems.errors:
-        sys.exit("The repository's mkdocs.yml cannot be read:\n" + problems.report())
-    project.cases_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / project.settings.taxonomy, project.taxonomy_file)
-    taxonomy = yaml.safe_load(project.taxonomy_file.read_text(encoding="utf-8"))
-    writer = CaseWriter(taxonomy, [s.title for s in project.settings.sections], seed)
-    writer.write(project.cases_dir, cases)
-    return project
-
-
-def not_in_nav_patterns(pages: list[tuple[str, bool]]) -> str:
-    """Gitignore-style patterns (MkDocs' ``not_in_nav``) for the out-of-nav pages.
-
-    ``pages`` are (src_uri, in_nav). One ``/folder/*.md`` per folder, then
-    ``!/page.md`` for its in-nav pages, rather than thousands of single paths
-    that MkDocs would match one by one.
-    """
-    folder = lambda uri: uri.rsplit("/", 1)[0] if "/" in uri else ""
-    folders = sorted({folder(uri) for uri, in_nav in pages if not in_nav and folder(uri)})
-    lines = [f"/{f}/*.md" for f in folders]
-    lines += [f"!/{uri}" for uri, in_nav in pages if in_nav and folder(uri) in folders]
-    lines += [f"/{uri}" for uri, in_nav in pages if not in_nav and not folder(uri)]
-    return "\n".join(lines) + "\n"
+def preview_seconds(measured: Any) -> float | None:
+    """measure_preview's answer as seconds, whatever shape it comes in."""
+    if measured is None:
+        return None
+    if isinstance(measured, (int, float)):
+        return float(measured)
+    for name in ("median", "seconds", "median_s", "latency"):
+        value = getattr(measured, name, None)
+        if isinstance(value, (int, float)):
+            return float(value)
+    if isinstance(measured, (list, tuple)) and measured and all(isinstance(v, (int, float)) for v in measured):
+        return float(statistics.median(measured))
+    if isinstance(measured, dict):
+        for name in ("median", "seconds"):
+            if isinstance(measured.get(name), (int, float)):
+                return float(measured[name])
+    raise SystemExit(f"bench: measure_preview returned {measured!r}; bench/run.py cannot read it as seconds.")
 
 
-def _as_yaml(value: Any) -> Any:
-    """A value of MkDocs' loaded config as mkdocs.yml would write it."""
-    if isinstance(value, ExtraScriptValue):
-        written: dict[str, Any] = {"path": value.path}
-        written.update({k: v for k, v in (("type", value.type), ("defer", value.defer),
-                                           ("async", value.async_)) if v})
-        return written if len(written) > 1 else value.path
-    if isinstance(value, (list, tuple)):
-        return [_as_yaml(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_yaml(v) for k, v in value.items()}
-    return value
-
-
-def make_plain_project(project: Any, target: Path) -> int:
-    """The same pages as ordinary Markdown files, built without the plugin.
-
-    The plugin itself says what to write: its ``on_config`` (what it adds to
-    the configuration) and its ``on_files`` (every page and asset it makes or
-    rewrites), run here in process as ``mkdocs build`` would run them. So the
-    baseline follows the plugin as it changes, and differs only in who
-    produces the pages.
-    """
-    config = load_config(str(project.config_file))
-    plugin = config.plugins[PLUGIN_NAME]
-    plugin.on_startup(command="build", dirty=False)
-    before = {key: copy.deepcopy(config[key]) for key in _PLUGIN_CHANGES}
-    config.plugins._current_plugin = PLUGIN_NAME  # as MkDocs sets it while a plugin's event runs
-    try:
-        config = plugin.on_config(config) or config  # stops on errors in the cases, as a build does
-        files = plugin.on_files(get_files(config), config=config)
-    except PluginError as error:
-        sys.exit(f"The synthetic cases do not build (a bug in bench/synth.py?):\n{error}")
-    finally:
-        config.plugins._current_plugin = None
-
-    target.mkdir(parents=True)
-    shutil.copytree(project.docs_dir, target / "docs")
-    pages: list[tuple[str, bool]] = []
-    for file in files:
-        if file.is_documentation_page():
-            pages.append((file.src_uri, file.inclusion != InclusionLevel.NOT_IN_NAV))
-        if file.generated_by or file.is_documentation_page():
-            path = target / "docs" / file.src_uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(file.content_bytes)
-
-    written = yaml.safe_load(project.config_file.read_text(encoding="utf-8"))
-    plugins = written.get("plugins") or []
-    if isinstance(plugins, dict):
-        written["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN_NAME}
-    else:
-        written["plugins"] = [p for p in plugins if p != PLUGIN_NAME
-                              and not (isinstance(p, dict) and PLUGIN_NAME in p)]
-    for key in _PLUGIN_CHANGES:
-        if config[key] == before[key]:
-            continue
-        if key == "markdown_extensions":  # keep the options as written; add what the plugin added
-            extensions = written.setdefault(key, [])
-            names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
-            extensions += [e for e in config[key] if e not in names]
-        else:
-            written[key] = _as_yaml(config[key])
-    written["not_in_nav"] = not_in_nav_patterns(pages)
-    written["docs_dir"] = "docs"
-    (target / "mkdocs.yml").write_text(yaml.safe_dump(written, sort_keys=False, allow_unicode=True),
-                                       encoding="utf-8")
-    return len(pages)
-
-
-# The settings a plugin may change in on_config that shape the pages.
-_PLUGIN_CHANGES = ("nav", "extra_css", "extra_javascript", "markdown_extensions", "mdx_configs",
-                   "extra", "extra_templates", "watch")
-
-
-def core_once(project: Any) -> tuple[float, float]:
-    start = time.perf_counter()
-    catalogue, _ = load_catalogue(project, include_drafts=False)
-    loaded = time.perf_counter()
-    render_site(catalogue, project.settings)
-    return loaded - start, time.perf_counter() - loaded
-
-
-def core_memory(project: Any) -> str:
-    """What the core's objects weigh (tracemalloc): kept after each step, and the peak."""
-    tracemalloc.start()
-    catalogue, _ = load_catalogue(project, include_drafts=False)
-    after_load, _ = tracemalloc.get_traced_memory()
-    pages = render_site(catalogue, project.settings)
-    after_render, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    markdown = sum(len(p.markdown.encode("utf-8")) for p in pages.pages) / 2**20
-    return (f"Core memory (tracemalloc): catalogue {after_load / 2**20:.1f} MB, catalogue + rendered pages "
-            f"{after_render / 2**20:.1f} MB ({markdown:.1f} MB of Markdown text), peak {peak / 2**20:.1f} MB.\n")
-
-
-def edit_one_case(project: Any) -> Path:
-    """An author's edit: one more sentence at the end of the first case."""
-    path = sorted(project.cases_dir.glob("*.md"))[0]
-    with path.open("a", encoding="utf-8") as file:
-        file.write("\nWe added one more sentence after the first review.\n")
-    return path
-
-
-# --- one size ------------------------------------------------------------------
-
-def measure(cases: int, repeat: int, seed: int, workdir: Path, profile: bool) -> tuple[SizeResult, str]:
+def measure_size(cases: int, args: argparse.Namespace, workdir: Path, hugo: str | None) -> Size:
     print(f"\n== {cases:,} cases ==", flush=True)
+    size = Size(cases)
     start = time.perf_counter()
-    project = make_showcase_project(workdir / "showcase", cases, seed)
-    plain = workdir / "plain"
-    pages = make_plain_project(project, plain)
-    print(f"generated {cases:,} cases, {pages:,} pages in {time.perf_counter() - start:.1f} s", flush=True)
-    result = SizeResult(cases, pages)
+    project = make_showcase_project(workdir / "showcase", cases, args.seed)
+    prose = case_prose(project)
+    projects = {SHOWCASE: project.root, PLAIN: workdir / "plain", SAME: workdir / "same"}
+    make_plain_project(project, prose, projects[PLAIN])
+    make_same_output_project(project, projects[SAME])
+    if hugo:
+        projects[HUGO] = workdir / "hugo"
+        make_hugo_project(project, prose, projects[HUGO])
+    else:
+        size.notes.append("Hugo is not installed, so its row is not built: `make bench` installs Debian's "
+                          "hugo package where apt-get works.")
+    print(f"wrote the projects in {time.perf_counter() - start:.1f} s", flush=True)
 
-    for _ in range(repeat):
-        load, render = core_once(project)
-        result.load.append(load)
-        result.render.append(render)
-    print(f"core (in process): load_catalogue {result.median(result.load):.2f} s, "
-          f"render_site {result.median(result.render):.2f} s", flush=True)
+    order = [b for b in BUILDS if b in projects]
+    for index in range(args.repeat):  # interleaved, and rotated, so drift on the machine hits every build
+        turn = order[index % len(order):] + order[:index % len(order)]
+        for build in turn:
+            folder = projects[build]
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            command = hugo_build(hugo, folder) if build == HUGO else mkdocs_build(folder)  # type: ignore[arg-type]
+            run = run_measured(command, folder, quiet_env())
+            if run.returncode != 0:
+                if build == HUGO:
+                    size.notes.append(f"Hugo's build failed, so its row is not built: {run.output[-1000:]}")
+                    projects.pop(HUGO)
+                    order.remove(HUGO)
+                    size.runs[HUGO] = []
+                    continue
+                sys.exit(f"The {build} build of {folder} failed:\n{run.output[-4000:]}")
+            size.runs[build].append(run)
+        print(f"run {index + 1}/{args.repeat}: " + ", ".join(
+            f"{b} {size.runs[b][-1].seconds:.1f} s {size.runs[b][-1].rss_mb:.0f} MB"
+            for b in order if size.runs[b]), flush=True)
+    for build, folder in projects.items():
+        size.stats[build] = SiteStats.of(folder / "site")
+        warned = len(size.runs[build][-1].warnings) if size.runs[build] else 0
+        if warned:
+            size.notes.append(f"The {build} build printed {warned} warnings (the last run), e.g. "
+                              f"{size.runs[build][-1].warnings[0][:200]}")
 
-    for index in range(repeat):  # interleaved, so drift on the machine hits both
-        result.showcase.append(build(project.root))
-        result.plain.append(build(plain))
-        print(f"run {index + 1}/{repeat}: showcase {result.showcase[-1].seconds:.1f} s "
-              f"{result.showcase[-1].rss_mb:.0f} MB, plain {result.plain[-1].seconds:.1f} s "
-              f"{result.plain[-1].rss_mb:.0f} MB", flush=True)
+    size.search = measure_search(project.root / "site", projects[PLAIN] / "site", args.repeat)
+    size.notes += size.search.notes
+    for name, search in size.search.runs:
+        print(f"search on {name}: " + (f"{search.seconds:.2f} s" if search.seconds is not None else search.note)
+              + f", {search.total_bytes / KB:,.0f} kB in all, {search.after_load_bytes / KB:,.0f} kB after load, "
+              f"{search.requests} requests", flush=True)
 
-    result.page_difference = site_difference(project.root / "site", plain / "site")
-    result.same_pages = not result.page_difference
-    print("the two sites are identical" if result.same_pages else
-          f"the two sites differ: {result.page_difference}", flush=True)
+    if cases == args.preview_at:
+        measure_preview = load_preview()
+        if measure_preview is None:
+            size.notes.append("Live preview not measured: bench/preview.py (measure_preview) is not there yet.")
+        else:
+            try:
+                measured = measure_preview(project.root, edits=3, timeout=60)
+            except Exception as error:  # the preview's own error says what happened; the target is not met
+                size.notes.append(f"Live preview not measured: {type(error).__name__}: {str(error)[:1500]}")
+            else:
+                size.preview_s = preview_seconds(measured)
+                describe = getattr(measured, "describe", None)
+                size.notes.append(describe() if callable(describe) else f"live preview: {size.preview_s:.2f} s")
+                print(size.notes[-1], flush=True)
 
-    edited = edit_one_case(project)
-    seconds, _, done = timed([str(BIN / "showcase"), "--config", str(project.config_file), "check"],
-                             project.root)
-    if done.returncode != 0:
-        sys.exit(f"`showcase check` failed after editing {edited.name}:\n{done.stdout[-3000:]}")
-    result.check_after_edit = seconds
-    result.rebuild_after_edit = build(project.root)
-    print(f"after editing one case: showcase check {seconds:.2f} s, "
-          f"full rebuild {result.rebuild_after_edit.seconds:.1f} s", flush=True)
+    if args.profile and cases == max(args.cases):
+        from profiling import profile_build
 
-    profiled = ""
-    if profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        core_once(project)
-        profiler.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(15)
-        stats.sort_stats("cumulative").print_stats(25)
-        profiled = out.getvalue().replace(str(Path(yaml.__file__).parent.parent) + "/", "")
-        profiled = profiled.replace(str(REPO) + "/", "")
-        profiled = core_memory(project) + "\n" + profiled
-    return result, profiled
+        print("profiling one Showcase build in process ...", flush=True)
+        size.profile = profile_build(project.config_file, workdir / "profiled-site", cases)
+    if args.keep:
+        print(f"The projects and sites are in {workdir}", flush=True)
+    return size
 
 
-# --- reporting -----------------------------------------------------------------
+# --- the table -------------------------------------------------------------------
 
-def verdicts(results: list[SizeResult]) -> list[tuple[bool, str]]:
+def judge(sizes: Mapping[int, Size]) -> tuple[list[Verdict], list[Target]]:
+    """Each target at each size it applies to; and the targets this run's sizes could not judge."""
+    verdicts, unjudged = [], []
+    for target in TARGETS:
+        for cases in sorted(sizes) if target.cases is None else [target.cases]:
+            if cases not in sizes or any(n not in sizes for n in target.needs):
+                unjudged.append(target)
+                continue
+            value = target.value(sizes, cases)
+            status = "NOT MEASURED" if value is None else "PASS" if value <= target.limit else "FAIL"
+            verdicts.append(Verdict(target, cases, value, status))
+    return verdicts, unjudged
+
+
+COLUMNS = ("Cases", "Build", "Build time (s)", "x plain", "Peak memory (MB)", "x plain",
+           "Largest HTML page (kB)", "HTML pages", "Search: first result (s)", "Search: received, all (kB)",
+           "Search: received after load (kB)", "Live preview (s)")
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def table_rows(size: Size) -> list[list[str]]:
+    """One row per build at this size."""
     out = []
-    for r in results:
-        for key, value in r.ratios().items():
-            name, limit = TARGETS[key]
-            ok = value <= limit
-            out.append((ok, f"{'PASS' if ok else 'FAIL'}  {name} at {r.cases:,} cases: "
-                            f"{value:.2f} x plain MkDocs (target <= {limit:.2f})"))
-        if not r.same_pages:
-            out.append((False, f"FAIL  the two sites differ at {r.cases:,} cases: {r.page_difference}"))
+    for build in BUILDS:
+        if not size.runs[build]:
+            out.append([f"{size.cases:,}", build, "not built"] + [""] * (len(COLUMNS) - 3))
+            continue
+        stats = size.stats.get(build)
+        search = None
+        if size.search is not None and build in (SHOWCASE, PLAIN):
+            search = size.search.ours if build == SHOWCASE else size.search.material
+        found = search is not None and search.seconds is not None
+        out.append([
+            f"{size.cases:,}", build,
+            _num(size.seconds(build)), _num(ratio(size.seconds(build), size.seconds(PLAIN)), 2),
+            _num(size.memory(build), 0), _num(ratio(size.memory(build), size.memory(PLAIN)), 2),
+            _num(stats.largest_bytes / KB if stats else None), f"{stats.pages:,}" if stats else "–",
+            "" if build not in (SHOWCASE, PLAIN) else _num(search.seconds, 2) if found else "–",
+            "" if build not in (SHOWCASE, PLAIN) else _num(search.total_bytes / KB, 0) if found else "–",
+            "" if build not in (SHOWCASE, PLAIN) else _num(search.after_load_bytes / KB, 0) if found else "–",
+            _num(size.preview_s, 2) if build == SHOWCASE and size.preview_s is not None else "",
+        ])
     return out
 
 
-def report(results: list[SizeResult], repeat: int, seed: int, profile_text: str) -> str:
-    lines = []
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                text=True).stdout.strip()
-        changed = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "generator"], cwd=REPO).returncode
-        commit += " with uncommitted changes to generator/" if changed else ""
-    except OSError:
-        commit = "unknown"
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines.append(f"## {now}: {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
-    lines.append(f"MkDocs {metadata.version('mkdocs')}, Material {metadata.version('mkdocs-material')}, "
-                 f"commit {commit}; seed {seed}; {repeat} run{'s' if repeat != 1 else ''} of each build, "
-                 f"medians shown.\n")
-    lines.append("| Cases | Pages | Showcase build (s) | Plain MkDocs (s) | Time ratio "
-                 "| Showcase peak RSS (MB) | Plain peak RSS (MB) | Memory ratio |")
-    lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
-        ratios = r.ratios()
-        lines.append(f"| {r.cases:,} | {r.pages:,} | {r.showcase_s:.1f} | {r.plain_s:.1f} | {ratios['time']:.2f} "
-                     f"| {r.showcase_mb:.0f} | {r.plain_mb:.0f} | {ratios['memory']:.2f} |")
-    lines.append("\nWhere Showcase's time goes: its core alone, in process (median), and its share "
-                 "of the Showcase build.\n")
-    lines.append("| Cases | load_catalogue (s) | render_site (s) | Core share of build |")
-    lines.append("| ---: | ---: | ---: | ---: |")
-    for r in results:
-        load, render = r.median(r.load), r.median(r.render)
-        lines.append(f"| {r.cases:,} | {load:.2f} | {render:.2f} | {(load + render) / r.showcase_s:.0%} |")
-    lines.append("\nAfter editing one case (one run each): `showcase check`, and a full `mkdocs build` again.\n")
-    lines.append("| Cases | showcase check (s) | Check / plain build | Full rebuild (s) | Rebuild / plain build |")
-    lines.append("| ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
-        ratios = r.ratios()
-        assert r.rebuild_after_edit is not None
-        lines.append(f"| {r.cases:,} | {r.check_after_edit:.2f} | {ratios['check']:.2f} "
-                     f"| {r.rebuild_after_edit.seconds:.1f} | {ratios['rebuild']:.2f} |")
-    lines.append("\nEvery run, in seconds (Showcase / plain): " + "; ".join(
-        f"{r.cases:,} cases: " + ", ".join(f"{a.seconds:.1f}/{b.seconds:.1f}" for a, b in zip(r.showcase, r.plain))
-        for r in results) + ".")
-    if all(r.same_pages for r in results):
-        lines.append("Both builds wrote the same site (every file byte for byte, the search index "
-                     "entry for entry, sitemap.xml.gz aside), "
-                     "so they did the same work.")
-    warned = [(r.cases, len(r.showcase[-1].warnings), len(r.plain[-1].warnings)) for r in results]
-    if any(s or p for _, s, p in warned):
-        lines.append("Build warnings (Showcase / plain): " + "; ".join(
-            f"{c:,} cases: {s}/{p}" for c, s, p in warned) + ".")
-    lines.append("\nTargets (bench/README.md):\n")
-    lines += [f"- {text}" for _, text in verdicts(results)]
-    if profile_text:
-        memory, stats = profile_text.split("\n", 1)
-        lines.append(f"\nAt {results[-1].cases:,} cases, in process. {memory}")
-        lines.append("\nProfile of load_catalogue + render_site (cProfile, top functions by own time):\n")
-        top = stats.strip().split("\n\n\n")[0].strip().splitlines()
-        lines.append("```\n" + "\n".join(line.rstrip() for line in top if line.strip()) + "\n```")
-    return "\n".join(lines) + "\n"
+def table_text(sizes: list[Size]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |",
+             "| " + " | ".join("---" if c == "Build" else "---:" for c in COLUMNS) + " |"]
+    for size in sizes:
+        lines += ["| " + " | ".join(row) + " |" for row in table_rows(size)]
+    return "\n".join(lines)
+
+
+def report(sizes: list[Size], args: argparse.Namespace, hugo: str | None, started: str) -> tuple[str, list[Verdict]]:
+    by_cases = {s.cases: s for s in sizes}
+    verdicts, unjudged = judge(by_cases)
+    runs = "run" if args.repeat == 1 else "runs"
+    lines = [f"## {started}: {', '.join(f'{n:,}' for n in by_cases)} cases, {args.repeat} {runs} of each build\n",
+             f"Machine: {machine(REPO, hugo)} Seed {args.seed}; medians of {args.repeat} {runs}, "
+             f"builds interleaved; search query \"{QUERY}\"; 1 kB = 1,000 bytes.\n",
+             table_text(sizes), "", "Targets (bench/README.md):", ""]
+    lines += [f"- {v.text()}" for v in verdicts]
+    if unjudged:
+        lines.append("- Not judged, as this run did not measure the size they need (run `--cases 1000 5000`): "
+                     + "; ".join(t.name + ("" if "case" in t.name else f" at {t.cases:,} cases") for t in unjudged) + ".")
+    lines += ["", "Notes:", ""]
+    for s in sizes:
+        every = "; ".join(f"{b} " + ", ".join(f"{r.seconds:.1f}" for r in s.runs[b]) for b in BUILDS if s.runs[b])
+        lines.append(f"- {s.cases:,} cases, every build (s): {every}.")
+        if SHOWCASE in s.stats:
+            lines.append(f"- {s.cases:,} cases, Showcase's largest page: {s.stats[SHOWCASE].largest_page} "
+                         f"({s.stats[SHOWCASE].largest_bytes / KB:,.1f} kB); processes in a Showcase build "
+                         f"at most: {max(r.processes for r in s.runs[SHOWCASE])}.")
+        if s.search is not None:
+            for name, search in s.search.runs:
+                lines.append(f"- {s.cases:,} cases, a cold search on {name}: " + (
+                    f"{search.seconds:.2f} s" if search.seconds is not None else "no result") +
+                    f", {search.total_bytes / KB:,.0f} kB in {search.requests} requests, "
+                    f"{search.after_load_bytes / KB:,.0f} kB after load" + (
+                    "" if not search.heaviest_after_load else ", the most of it " + ", ".join(
+                        f"{path} {size / KB:,.0f} kB" for path, size in search.heaviest_after_load)) + ".")
+        lines += [f"- {s.cases:,} cases: {note}" for note in s.notes]
+    missed = [v for v in verdicts if v.failed]
+    if missed and not args.profile:
+        lines.append("\nA target was missed or not measured: run with `--profile` to see where the build's time goes.")
+    for s in sizes:
+        if s.profile is not None:
+            lines.append("\n" + s.profile.text(REPO))
+    return "\n".join(lines) + "\n", verdicts
+
+
+def record(text: str) -> None:
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run.py), newest last. "
+                           "See bench/README.md for how to read them.\n", encoding="utf-8")
+    with RESULTS.open("a", encoding="utf-8") as file:
+        file.write("\n" + text)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, nargs="+", default=[1000], help="sizes to measure (default 1000)")
-    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind per size (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="builds and searches of each kind per size (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="seed for the synthetic cases (default 1)")
-    parser.add_argument("--check", action="store_true", help="exit 1 if any target fails")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed or not measured")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile load_catalogue + render_site at the largest size")
+                        help="also profile one Showcase build in process at the largest size")
+    parser.add_argument("--preview-at", type=int, default=1000, metavar="CASES",
+                        help="the size at which to measure the live preview (default 1000)")
     parser.add_argument("--no-record", action="store_true", help=f"do not append to {RESULTS.relative_to(REPO)}")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
     args = parser.parse_args(argv)
     if args.repeat < 1 or any(n < 2 for n in args.cases):
         parser.error("--repeat must be at least 1 and every --cases size at least 2")
+    args.cases = sorted(set(args.cases))
 
-    workdir = Path(tempfile.mkdtemp(prefix="showcase-bench-"))
-    results: list[SizeResult] = []
-    profile_text = ""
-    try:
-        sizes = sorted(set(args.cases))
-        for cases in sizes:
-            result, profiled = measure(cases, args.repeat, args.seed, workdir / str(cases),
-                                       args.profile and cases == sizes[-1])
-            results.append(result)
-            profile_text = profiled or profile_text
-    finally:
-        if args.keep:
-            print(f"\nThe projects and sites are in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    hugo = shutil.which("hugo")
+    sizes = []
+    for cases in args.cases:
+        workdir = Path(tempfile.mkdtemp(prefix=f"showcase-bench-{cases}-"))
+        try:
+            sizes.append(measure_size(cases, args, workdir, hugo))
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
 
-    text = report(results, args.repeat, args.seed, profile_text)
-    print("\n" + text)
-    if profile_text:
-        print(profile_text)
+    text, verdicts = report(sizes, args, hugo, started)
+    print("\n" + text, flush=True)
     if not args.no_record:
-        if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run.py), newest last. "
-                               "See bench/README.md for how to read them.\n", encoding="utf-8")
-        with RESULTS.open("a", encoding="utf-8") as file:
-            file.write("\n" + text)
+        record(text)
         print(f"Appended to {RESULTS.relative_to(REPO)}.")
-    failed = [text for ok, text in verdicts(results) if not ok]
-    return 1 if failed and args.check else 0
+    return 1 if args.check and any(v.failed for v in verdicts) else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""Where each generated page lives, as a Markdown path in the docs folder.
+"""Where each generated page lives, as a Markdown path in the docs folder, and
+the links between them.
 
-Links between pages are written as relative Markdown links to these paths,
-so the builder checks every one and rewrites it for its own URL style.
+Generated markup is HTML that the builder does not rewrite, so its links are
+final URLs relative to the page's own URL (``href``), in the builder's URL
+style: ``cases/a/`` with directory URLs, ``cases/a.html`` without.
 """
 from __future__ import annotations
-
-import posixpath
 
 from .model import Case, Chapter, Term, Toolkit, Vocabulary
 from .slugs import slugify
@@ -55,6 +55,46 @@ def url_of(page: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
-def relative(from_page: str, to_page: str) -> str:
-    """A link from one Markdown page to another, as MkDocs expects it."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+def listing_page(first: str, number: int) -> str:
+    """Page ``number`` of a listing whose first page is ``first``.
+
+    Page 1 keeps the listing's own address; ``cases/index.md`` page 3 is
+    ``cases/page/3.md``, ``themes/peer-support.md`` page 3 is
+    ``themes/peer-support/page/3.md`` (``cases/page/3/`` and so on).
+    """
+    if number == 1:
+        return first
+    stem = first[: -len(".md")] if first.endswith(".md") else first
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return f"{stem}/page/{number}.md" if stem else f"page/{number}.md"
+
+
+def site_url(target: str, directory_urls: bool = True) -> str:
+    """Where a page (``.md``) or a copied file is served, below the site's root,
+    exactly as MkDocs names it: ``cases/index.md`` is ``cases/`` with directory
+    URLs and ``cases/index.html`` without; the home page is ``""`` or ``index.html``."""
+    if not target.endswith(".md"):
+        return target
+    stem = target[: -len(".md")]
+    folder, _, name = stem.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name in ("index", "README"):
+        return prefix if directory_urls else f"{prefix}index.html"
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def to_root(page: str, directory_urls: bool = True) -> str:
+    """The relative path from a page's URL up to the site's root: ``../../`` for ``cases/a/``."""
+    return "../" * site_url(page, directory_urls).count("/")
+
+
+def href(from_page: str, to: str, directory_urls: bool = True) -> str:
+    """A link, as written in generated HTML on ``from_page``, to the page or file ``to``.
+
+    Relative to the page's own URL (up to the root, then down), so the site
+    works in any folder of a server and, without directory URLs, from the
+    file system. A link depends only on how deep the page is, which lets a
+    card be rendered once for every page at the same depth.
+    """
+    return to_root(from_page, directory_urls) + site_url(to, directory_urls) or "./"

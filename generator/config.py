@@ -54,6 +54,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "no_cases": "There are no case studies here yet.",
     "home_title": "Home",
     "feedback": "Feedback",
+    "search_title": "Search case studies and the toolkit",
 }
 
 # The values each label may use; a label may leave any of them out.
@@ -63,6 +64,7 @@ _LABEL_VALUES = {"count": 0}
 CHOICES: dict[str, tuple[str, ...]] = {
     "drafts": ("auto", "show", "hide"),
     "backend": ("receiver", "netlify", "formspree", "link", "off"),
+    "search": ("pagefind", "off"),
 }
 DRAFT_CHOICES = CHOICES["drafts"]
 BACKENDS = CHOICES["backend"]
@@ -113,8 +115,17 @@ class Settings:
     latest_on_home: int = 6
     build_nav: bool = True  # build the navigation unless mkdocs.yml has `nav:`
     chapter_cases_limit: int = 8
+    # Cards on each page of the browse page and of every term page; the rest
+    # are on numbered pages (cases/page/2/ ...). 0 puts them all on one page.
+    cards_per_page: int = 50
     labels: dict[str, str] = field(default_factory=dict)  # overrides of DEFAULT_LABELS
     feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
+    # pagefind: one faceted search for the site, indexed during the build.
+    # off: no Showcase search; list Material's own `- search` plugin instead
+    # (it works from file://, which Pagefind cannot: an offline edition).
+    search: str = "pagefind"
+    # Longest the build waits for the search index after the last page, in seconds.
+    search_timeout: int = 600
 
     def label(self, key: str, **values: object) -> str:
         """Page wording, the site's own where it set one."""

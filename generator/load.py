@@ -1,22 +1,28 @@
 """Read, then check: the whole content of a project as one ``Catalogue``."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .check import check_cases, check_duplicate_slugs, check_toolkits
 from .model import Case, Catalogue, Taxonomy
 from .problems import Problems
 from .project import Project
-from .read.cases import case_files, read_case
+from .read.cache import CaseCache
+from .read.cases import CaseRecord, case_files, read_case
 from .read.taxonomy import read_taxonomy
 from .read.feedback_data import read_published
 from .read.toolkit import read_home, read_toolkits
 from .slugs import slugify
 
 
-def load_catalogue(project: Project, include_drafts: bool) -> tuple[Catalogue, Problems]:
+def load_catalogue(project: Project, include_drafts: bool,
+                   cache: CaseCache | None = None) -> tuple[Catalogue, Problems]:
     """Every case and chapter that can be shown, and every problem found.
 
     A file with errors is left out of the catalogue and reported, never
     guessed at, so a build either shows what the author wrote or says why not.
+    ``cache`` (kept by `mkdocs serve` between rebuilds) skips reading case
+    files whose bytes have not changed; the result is the same without it.
     """
     problems = Problems()
     taxonomy_shown = project.shown(project.taxonomy_file)
@@ -29,7 +35,7 @@ def load_catalogue(project: Project, include_drafts: bool) -> tuple[Catalogue, P
     if not taxonomy.vocabularies:
         # Every case would fail on its terms; the taxonomy's own problem says it all.
         return Catalogue(taxonomy, [], []), problems
-    cases = _read_cases(project, taxonomy, taxonomy_shown, include_drafts, problems)
+    cases = _read_cases(project, taxonomy, taxonomy_shown, include_drafts, problems, cache)
     toolkits = read_toolkits(project.root, project.docs_dir, project.settings.toolkit_dir,
                              taxonomy, taxonomy_shown, problems)
     check_toolkits(toolkits, problems)
@@ -40,24 +46,35 @@ def load_catalogue(project: Project, include_drafts: bool) -> tuple[Catalogue, P
 
 
 def _read_cases(project: Project, taxonomy: Taxonomy, taxonomy_shown: str, include_drafts: bool,
-                problems: Problems) -> list[Case]:
+                problems: Problems, cache: CaseCache | None) -> list[Case]:
     if not project.cases_dir.is_dir():
         problems.add(project.shown(project.cases_dir), None, "The cases folder is missing.",
                      "Create it and add case studies with `showcase new \"Title\"`.")
         return []
     files = case_files(project.cases_dir)
+    if cache is not None:
+        # What a case file reads as depends on these too; if one changes, all are read again.
+        cache.begin((str(project.root), repr(taxonomy), taxonomy_shown, repr(project.settings), include_drafts))
+        cache.keep_only(files)
+        shown_of = {path: cache.shown(path, project.shown) for path in files}
+    else:
+        shown_of = {path: project.shown(path) for path in files}
     slugs: dict[str, list[str]] = {}
     for path in files:
-        slugs.setdefault(slugify(path.stem), []).append(project.shown(path))
+        slugs.setdefault(slugify(path.stem), []).append(shown_of[path])
     check_duplicate_slugs(slugs, problems)
     duplicated = {source for sources in slugs.values() for source in sources[1:]}
     records = []
     for path in files:
-        shown = project.shown(path)
+        shown = shown_of[path]
         if shown in duplicated:
             continue
-        record = read_case(path, shown, taxonomy, taxonomy_shown, project.settings.sections,
-                           include_drafts, problems)
+
+        def read(raw: bytes | None, found: Problems, path: Path = path, shown: str = shown) -> CaseRecord | None:
+            return read_case(path, shown, taxonomy, taxonomy_shown, project.settings.sections,
+                             include_drafts, found, raw=raw)
+
+        record = cache.read(path, read, problems) if cache is not None else read(None, problems)
         if record is not None:
             records.append(record)
     check_cases(records, include_drafts, problems)

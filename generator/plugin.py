@@ -6,7 +6,9 @@ and hands MkDocs the pages the core rendered.
 """
 from __future__ import annotations
 
+import gc
 import logging
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,14 +18,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
+from .blocks import join_blocks
 from .config import OPTION_NAMES, settings_from
+from .incremental import BuildLedger, RenderMemo, TemplateCache, digest_of, remove_stale
 from .load import load_catalogue
 from .model import Catalogue
 from .navigation import build_nav
 from .problems import Problems, Severity
 from .project import Project, option_lines
+from .read.cache import CaseCache
 from .render import render_site
+from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError
 
 log = get_plugin_logger("showcase")
 serve_log = logging.getLogger("showcase.serve")
@@ -34,9 +42,42 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 ASSETS = Path(__file__).parent / "assets"
+THEME = Path(__file__).parent / "theme"  # overrides: the header's search box
+SEARCH_BUNDLE = "pagefind"  # where the search index goes in the site
 STYLESHEET = "assets/showcase/showcase.css"
 SCRIPT = "assets/showcase/feedback.js"  # sends the form in the background, when JavaScript runs
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html")
+SEARCH_STYLESHEET = "assets/showcase/search.css"
+SEARCH_SCRIPT = "assets/showcase/search.js"  # the search page's, loaded by that page alone
+# attr_list: generated headings in the Markdown carry data-pagefind-ignore. (Generated
+# HTML no longer goes through Markdown, so md_in_html is the site's own choice.)
+REQUIRED_EXTENSIONS = ("attr_list",)
+
+
+class _PageFile(File):
+    """A generated page that a ``--dirty`` rebuild skips while it is unchanged.
+
+    MkDocs treats every file with content in memory as modified, so each
+    rebuild would convert and template every generated page again. This one
+    asks the ledger: unchanged means the page's own digest and the site-wide
+    digest are the ones it was last written with, and its file is still there.
+    """
+
+    ledger: BuildLedger | None = None
+
+    def is_modified(self) -> bool:
+        return self.ledger is None or not self.ledger.unchanged(self.src_uri, self.abs_dest_path)
+
+
+class _DirtyWarning(logging.Filter):
+    """Drops MkDocs' warning on every ``--dirty`` build that the navigation may be wrong.
+
+    It is about pages left unbuilt showing an old navigation; Showcase
+    rebuilds every page when the navigation or settings change (the
+    site-wide digest), so the warning would only alarm authors on each save.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 class _AsWritten(config_options.BaseConfigOption[Any]):
@@ -63,10 +104,28 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.project: Project | None = None
         self.catalogue: Catalogue | None = None
         self.problems = Problems()
+        # src_uri -> {placeholder: HTML}: the generated blocks joined to each page after Markdown.
+        self.blocks: dict[str, dict[str, str]] = {}
+        self.indexer: SearchIndexer | None = None  # `mkdocs build`: one index, fed page by page
+        self.live: LiveIndex | None = None  # `mkdocs serve`: re-indexed after each rebuild
+        # Kept between rebuilds of `mkdocs serve` (MkDocs keeps this instance): read case
+        # files by content, the last render, and what each page was written from.
+        self.dirty = False
+        self.cases = CaseCache()
+        self.memo = RenderMemo()
+        self.ledger = BuildLedger()
+        self.templates = TemplateCache()
+        self.warned_search = False
 
     # Remember whether we serve (drafts shown, errors reported) or build.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        if command == "serve" and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarning())
+            log.info("Rebuilding only the pages that changed (--dirty). Every page is rebuilt "
+                     "when the navigation, mkdocs.yml or the theme change, so MkDocs' warning "
+                     "about dirty builds does not apply and is not shown.")
 
     # Read and check everything, and set up the navigation and styles.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -83,7 +142,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                                docs_dir=Path(config.docs_dir), settings=settings, site_name=config.site_name)
         serving = self.command == "serve"
         include_drafts = settings.drafts == "show" or (settings.drafts == "auto" and serving)
-        self.catalogue, self.problems = load_catalogue(self.project, include_drafts)
+        self.ledger.begin()
+        self.catalogue, self.problems = load_catalogue(self.project, include_drafts,
+                                                       self.cases if serving else None)
         self._report(serving)
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -91,6 +152,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if config.nav is None and settings.build_nav:
             config.nav = build_nav(self.catalogue, settings, self.project.docs_dir)
         config.extra_css.insert(0, STYLESHEET)
+        if settings.search == "pagefind":
+            # The header's search box (a theme override) and its styles, on every page.
+            if str(THEME) not in config.theme.dirs:
+                config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+            config.extra_css.insert(1, SEARCH_STYLESHEET)
         if settings.feedback.backend == "receiver":
             config.extra_javascript.append(SCRIPT)
         return config
@@ -100,6 +166,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self.project is not None:
             server.watch(str(self.project.cases_dir))
             server.watch(str(self.project.taxonomy_file))
+        # The first build is done and its own objects are garbage. What is left (the
+        # caches above, the theme, the modules) lives as long as the server: freezing
+        # it keeps Python's cyclic garbage collector from walking all of it again,
+        # which cost up to 0.7 s of a rebuild every few saves at 1,000 cases.
+        gc.collect()
+        gc.freeze()
         return server
 
     # Add the generated pages, and replace toolkit files with their full pages.
@@ -107,23 +179,164 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self.catalogue is None or self.project is None:
             return files
         notices = [p.format() for p in self.problems.sorted()] if self.command == "serve" else []
-        rendered = render_site(self.catalogue, self.project.settings, notices,
-                               site_url=config.site_url or "", directory_urls=config.use_directory_urls)
+        render = self.memo.render if self.command == "serve" else render_site
+        rendered = render(self.catalogue, self.project.settings, notices,
+                          site_url=config.site_url or "", directory_urls=config.use_directory_urls)
         for static in rendered.static_files:
             files.append(File.generated(config, static.dest_uri, abs_src_path=str(static.source)))
+        self.blocks = {page.src_uri: page.blocks for page in rendered.pages if page.blocks}
         for page in rendered.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
-                existing.content_string = page.markdown
+                # The same file (the docs folder's own, edit link and all), now a tracked one.
+                generated = _PageFile(existing.src_uri, existing.src_dir, existing.dest_dir,
+                                      existing.use_directory_urls, inclusion=existing.inclusion)
+                generated.content_string = page.markdown
+                files.remove(existing)
             else:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
-        for asset in (STYLESHEET, SCRIPT):
+                generated = _PageFile.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            if self.dirty:  # only --dirty skips pages; a full build need not digest them
+                generated.ledger = self.ledger
+                self.ledger.page(page)
+            files.append(generated)
+        for asset in (STYLESHEET, SCRIPT, SEARCH_STYLESHEET, SEARCH_SCRIPT):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
         # The pages now hold everything; the catalogue (a copy of every case) can go.
         self.catalogue = None
         return files
+
+    # Join the generated HTML blocks to the page's converted Markdown.
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        src_uri = page.file.src_uri
+        # A build needs each page's blocks once; `mkdocs serve` may build the page again.
+        blocks = self.blocks.get(src_uri) if self.command == "serve" else self.blocks.pop(src_uri, None)
+        if not blocks:
+            return html
+        joined = join_blocks(html, blocks)
+        if joined.missing:
+            log.warning(f"{src_uri}: the page's own Markdown hid where {', '.join(joined.missing)} should go "
+                        "(an unclosed code block or HTML tag?), so it is at the end of the page. "
+                        "Close the code block or tag in the page's source.")
+        return joined.html
+
+    # Under --dirty: give skipped pages their titles, rebuild all on a site-wide change,
+    # and remove the pages of cases that are gone.
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.dirty:
+            return nav
+        if not self.warned_search and any(name in config.plugins for name in ("search", "material/search")):
+            self.warned_search = True
+            log.info("Material's search plugin indexes only the pages each rebuild writes, so while serving "
+                     "with --dirty its search misses unchanged pages. Serve without --dirty to try it.")
+        for page in nav.pages:
+            if page.markdown is None:
+                # A skipped page is never read, and its title in the navigation and the
+                # footer would fall back to its file name; reading it is cheap.
+                page.read_source(config)
+        if self.ledger.site(self._site_digest(nav, config)):
+            for file in files.documentation_pages():
+                if not isinstance(file, _PageFile) and os.path.isfile(file.abs_dest_path):
+                    os.remove(file.abs_dest_path)  # so that MkDocs writes it again with the new navigation
+        removed = remove_stale(self.ledger.stale(file.abs_dest_path for file in files), config.site_dir)
+        if removed:
+            log.info(f"Removed {removed} page{'s' if removed != 1 else ''} that no longer exist.")
+        return nav
+
+    def _site_digest(self, nav: Navigation, config: MkDocsConfig) -> bytes:
+        """What every page shares: the navigation as shown, mkdocs.yml, the theme and its overrides."""
+        parts: list[object] = [Path(config.config_file_path).read_bytes(), config.site_url,
+                               config.use_directory_urls, config.extra_css, config.extra_javascript,
+                               config.extra, config.markdown_extensions, config.mdx_configs, config.theme.dirs]
+
+        def walk(items: list[Any]) -> None:
+            for item in items:
+                parts.extend((type(item).__name__, item.title, getattr(item, "url", None),
+                              sorted(getattr(item, "meta", {}).items())))
+                walk(getattr(item, "children", None) or [])
+
+        walk(nav.items)
+        for folder in config.theme.dirs:
+            if "site-packages" in Path(folder).parts:
+                continue  # installed themes do not change while serving
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    parts.extend((str(path), stat.st_mtime_ns, stat.st_size))
+        return digest_of(parts)
+
+    # Start the search indexer (build), or forget pages that are gone (serve).
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.command == "serve":
+            env.bytecode_cache = self.templates  # the theme compiled once per server, not per rebuild
+        if not self._searching():
+            return env
+        if self.command == "serve":
+            if self.live is None:
+                # Reports go to MkDocs' log; warnings to Showcase's own, which strict mode does not count.
+                self.live = LiveIndex(IndexerOptions(), timeout=self._search_timeout(), report=log.info,
+                                      warn=serve_log.warning)
+            self.live.keep_only(file.url for file in files.documentation_pages())
+        else:
+            self._close_indexer()
+            self.indexer = SearchIndexer(IndexerOptions()).start()
+        return env
+
+    # Hand each written case and chapter page to the search indexer (other pages are skipped).
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.live is not None and self.command == "serve":
+            self.live.page(page.url, output)
+        elif self.indexer is not None:
+            try:
+                self.indexer.add(page.url, output)
+            except SearchIndexError as error:
+                self._close_indexer()
+                raise PluginError(str(error)) from None
+        return output
+
+    # Write the search index into the site (build), or re-index in the background (serve).
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        output_dir = Path(config.site_dir) / SEARCH_BUNDLE
+        if self.live is not None and self.command == "serve":
+            self.live.rebuild(output_dir)
+        elif self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
+            try:
+                log.info(indexer.finish(output_dir, self._search_timeout()).describe())
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
+        self._finish_rebuild()
+
+    # A failed build leaves no Pagefind process behind.
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_indexer()
+        self.ledger.forget()  # pages may be half written: the next build writes them all
+
+    # Nor does the end of `mkdocs serve`.
+    def on_shutdown(self) -> None:
+        self._close_indexer()
+        if self.live is not None:
+            self.live.close()
+            self.live = None
+
+    def _finish_rebuild(self) -> None:
+        """Record what every page was written from; while serving, say how much was redone."""
+        if self.dirty:
+            log.info(f"Rebuilt {len(self.ledger.rebuilt):,} of {self.ledger.pages:,} generated pages "
+                     f"({self.cases.reads:,} case file{'s' if self.cases.reads != 1 else ''} read again).")
+        self.ledger.finish()
+
+    def _searching(self) -> bool:
+        return bool(self.config.enabled) and self.project is not None and self.project.settings.search == "pagefind"
+
+    def _search_timeout(self) -> float:
+        return float(self.project.settings.search_timeout) if self.project is not None else 600.0
+
+    def _close_indexer(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def _report(self, serving: bool) -> None:
         """Errors stop a build; while serving they are shown and the server carries on.

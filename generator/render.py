@@ -1,13 +1,17 @@
-"""Rendering: the checked catalogue becomes Markdown page sources.
+"""Rendering: the checked catalogue becomes page sources.
 
-Markup lives in the Jinja2 templates beside this module. Every value from a
-case file reaches a page through the template engine, which escapes it for
-HTML (autoescape) and, with the ``md`` filter, for Markdown too.
+Each kind of page has two templates beside this module. ``<kind>.md.j2`` is
+the Markdown the builder converts: front matter, the author's own Markdown,
+the headings that belong in the table of contents, and a placeholder for
+each block. ``<kind>.html.j2`` defines the blocks, one macro each, rendered
+once here as HTML (autoescape on) and joined to the converted Markdown by
+``blocks.join_blocks``; the builder never parses them. So links in blocks
+are final URLs relative to the page's own URL (``addresses.href``).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,13 +19,15 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import addresses
+from . import addresses, blocks
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
 from .relate import Relations, cases_for_chapter, chapters_for_case
 from .render_feedback import FeedbackRenderer, StaticFile
+from .search.facets import RESULTS_PER_PAGE, search_facets
 
-_OUT_OF_NAV = {"case.md.j2", "term.md.j2"}
+SEARCH_PAGE = "search.md"  # the search page, at search/
+SEARCH_SCRIPT = "assets/showcase/search.js"
 # Characters Python-Markdown lets a backslash escape and that could start markup
 # in running text; < > & are left to HTML escaping.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")
@@ -29,21 +35,21 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!])")
 
 @dataclass(frozen=True)
 class PageSource:
-    """One page for the builder: where it goes and its Markdown."""
+    """One page for the builder: where it goes, its Markdown, and its HTML blocks.
+
+    ``blocks`` maps each placeholder in ``markdown`` to the HTML that replaces
+    it after conversion (``blocks.join_blocks``).
+    """
 
     src_uri: str
     markdown: str
-    in_nav: bool = True  # case and term pages are left out of the navigation
+    blocks: dict[str, str] = field(default_factory=dict)
+    in_nav: bool = True  # case and term pages, and pages 2 onwards of listings, are left out
 
 
 def markdown_text(value: object) -> Markup:
-    """Text shown as written: Markdown syntax and HTML both become plain text."""
+    """Text shown as written in Markdown: its syntax and HTML both become plain text."""
     return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(value))))
-
-
-def table_cell(value: object) -> Markup:
-    """Text for a Markdown table cell, where a bar would end the cell."""
-    return Markup(str(markdown_text(value)).replace("|", "\\|"))
 
 
 def month_name(value: str) -> str:
@@ -56,6 +62,11 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def studies(count: int) -> str:
+    """``1 case study``, ``3 case studies``."""
+    return f"{count} case {'study' if count == 1 else 'studies'}"
+
+
 def front_matter(values: dict[str, Any]) -> Markup:
     """A YAML front-matter block for the page.
 
@@ -64,17 +75,80 @@ def front_matter(values: dict[str, Any]) -> Markup:
     """
     values = {key: str(escape(value)) if key in ("title", "description") else value
               for key, value in values.items()}
-    dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = yaml.dump(values, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return Markup(f"---\n{dumped}---\n")
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when it is there
+
+
 def facets(case: Case, catalogue: Catalogue) -> dict[str, str]:
-    """``data-*`` attributes of term slugs, for filters and search indexes."""
+    """``data-*`` attributes of term slugs, for filters and scripts."""
     attributes = {"data-published": case.published.isoformat()}
     for vocabulary in catalogue.taxonomy.vocabularies:
         attributes[f"data-{vocabulary.field.replace('_', '-')}"] = " ".join(
             term.slug for term in case.terms_of(vocabulary.field))
     return attributes
+
+
+def page_window(current: int, count: int) -> list[int | None]:
+    """The page numbers a pager shows, ``None`` for an ellipsis (the GOV.UK pattern):
+    the first and last pages, the current one and one either side of it.
+    A gap of a single page shows that page rather than an ellipsis."""
+    wanted = sorted({1, count, *range(max(1, current - 1), min(count, current + 1) + 1)})
+    shown: list[int | None] = []
+    previous = 0
+    for number in wanted:
+        if number - previous == 2:
+            shown.append(number - 1)
+        elif number - previous > 2:
+            shown.append(None)
+        shown.append(number)
+        previous = number
+    return shown
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list of cards."""
+
+    number: int  # this page's number, from 1
+    pages: tuple[str, ...]  # every page's src_uri, page 1 first
+    first: int  # the position of this page's first card in the whole list, from 1
+    last: int
+    total: int  # cards in the whole list
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+    @property
+    def previous(self) -> str | None:
+        return self.pages[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.pages[self.number] if self.number < self.count else None
+
+    @property
+    def window(self) -> list[int | None]:
+        return page_window(self.number, self.count)
+
+    def page(self, number: int) -> str:
+        return self.pages[number - 1]
+
+    def title(self, text: str) -> str:
+        """``Browse case studies (page 3 of 100)``: every page of a listing has its own title."""
+        return f"{text} (page {self.number} of {self.count})" if self.count > 1 else text
+
+
+def paginate(first: str, cases: list[Case], size: int) -> list[tuple[Listing, list[Case]]]:
+    """The pages of a listing that starts at ``first``: ``size`` cards each (0: all on one)."""
+    size = size or max(1, len(cases))
+    chunks = [cases[start:start + size] for start in range(0, len(cases), size)] or [[]]
+    pages = tuple(addresses.listing_page(first, n) for n in range(1, len(chunks) + 1))
+    return [(Listing(n, pages, (n - 1) * size + 1 if chunk else 0, (n - 1) * size + len(chunk), len(cases)), chunk)
+            for n, chunk in enumerate(chunks, start=1)]
 
 
 def _environment() -> Environment:
@@ -84,8 +158,8 @@ def _environment() -> Environment:
     env.filters["md"] = markdown_text
     env.filters["long_date"] = long_date
     env.filters["front_matter"] = front_matter
-    env.filters["cell"] = table_cell
     env.filters["month"] = month_name
+    env.filters["studies"] = studies
     return env
 
 
@@ -103,66 +177,112 @@ class Renderer:
         self.site_url = site_url
         self.directory_urls = directory_urls
         self.relations = Relations(catalogue)
+        self._cards: dict[tuple[str, int, int], Markup] = {}  # (case, depth, heading level) -> card
+        self._card_modules: dict[int, Any] = {}  # depth -> _card.html.j2 with that depth's links
         self.feedback = FeedbackRenderer(catalogue, settings, _ENV, self.page, site_url, directory_urls, month_name)
 
-    def page(self, template: str, src_uri: str, **context: Any) -> PageSource:
+    def _links(self, page: str) -> dict[str, Any]:
+        """The template functions that link from ``page``: they depend only on its depth."""
+        up = addresses.to_root(page, self.directory_urls)
+        directory_urls = self.directory_urls
+
         def link(target: Case | Chapter | Toolkit | str) -> str:
             to = target if isinstance(target, str) else addresses.page_of(target)
-            return addresses.relative(src_uri, to)
+            return up + addresses.site_url(to, directory_urls) or "./"
 
         def term_link(term: Term) -> str:
             vocabulary = self.catalogue.taxonomy.get(term.vocabulary)
             assert vocabulary is not None
             return link(addresses.term_page(vocabulary, term))
 
-        markdown = _ENV.get_template(template).render(
-            catalogue=self.catalogue, label=self.settings.label, link=link, term_link=term_link,
-            facets=lambda case: facets(case, self.catalogue), addresses=addresses, **context)
-        return PageSource(src_uri, markdown, in_nav=template not in _OUT_OF_NAV)
+        return dict(catalogue=self.catalogue, label=self.settings.label, link=link, term_link=term_link,
+                    facets=lambda case: facets(case, self.catalogue), addresses=addresses)
+
+    def card(self, page: str, case: Case, level: int) -> Markup:
+        """A case's card as it appears on ``page``. A case has a card on the browse page
+        and on each of its terms' pages, so each is rendered once per depth and level."""
+        depth = addresses.to_root(page, self.directory_urls).count("/")
+        key = (case.slug, depth, level)
+        found = self._cards.get(key)
+        if found is None:
+            module = self._card_modules.get(depth)
+            if module is None:
+                module = self._card_modules[depth] = _ENV.get_template("_card.html.j2").make_module(
+                    self._links(page))
+            found = self._cards[key] = module.card(case, level)
+        return found
+
+    def page(self, kind: str, src_uri: str, *, in_nav: bool = True, **context: Any) -> PageSource:
+        """The page ``src_uri`` from the templates ``<kind>.md.j2`` and ``<kind>.html.j2``."""
+        values = dict(self._links(src_uri), card=lambda case, level: self.card(src_uri, case, level), **context)
+        html = _ENV.get_template(f"{kind}.html.j2").make_module(values)
+        rendered: dict[str, str] = {}
+
+        def block(name: str, **arguments: Any) -> Markup:
+            """Render the macro ``name`` of the page's HTML template; leave its placeholder here."""
+            placeholder = blocks.marker(name)
+            rendered[placeholder] = str(getattr(html, name)(**arguments))
+            return Markup(f"\n{placeholder}\n")  # a block of its own: blank lines around it
+
+        markdown = _ENV.get_template(f"{kind}.md.j2").render(values, block=block)
+        markdown, sealed = blocks.seal(markdown, rendered)
+        return PageSource(src_uri, markdown, sealed, in_nav)
 
     def all_pages(self) -> list[PageSource]:
-        pages = [self.home(), self.browse()]
+        pages = [self.home(), *self.browse()]
         pages += [self.case(case) for case in self.catalogue.cases]
         for vocabulary in self.catalogue.taxonomy.vocabularies:
             pages.append(self.vocabulary(vocabulary))
-            pages += [self.term(vocabulary, term) for term in vocabulary.terms]
+            for term in vocabulary.terms:
+                pages += self.term(vocabulary, term)
         if self.catalogue.toolkits:
-            pages.append(self.page("toolkits.md.j2", addresses.toolkits_page(self.settings.toolkit_dir),
+            pages.append(self.page("toolkits", addresses.toolkits_page(self.settings.toolkit_dir),
                                    toolkits=self.catalogue.toolkits))
         for toolkit in self.catalogue.toolkits:
-            pages.append(self.page("toolkit.md.j2", toolkit.src_uri, toolkit=toolkit))
+            pages.append(self.page("toolkit", toolkit.src_uri, toolkit=toolkit))
             pages += [self.chapter(toolkit, index) for index in range(len(toolkit.chapters))]
+        if self.settings.search == "pagefind":
+            pages.append(self.search())
         return pages + self.feedback.pages()
 
     def home(self) -> PageSource:
         themes = self.catalogue.taxonomy.get("themes")
-        return self.page("home.md.j2", addresses.HOME, home=self.catalogue.home, notices=self.notices,
+        return self.page("home", addresses.HOME, home=self.catalogue.home, notices=self.notices,
                          latest=self.catalogue.cases[: self.settings.latest_on_home],
                          themes=themes, toolkits=self.catalogue.toolkits)
 
-    def browse(self) -> PageSource:
-        return self.page("browse.md.j2", addresses.BROWSE, cases=self.catalogue.cases)
+    def browse(self) -> list[PageSource]:
+        return [self.page("browse", listing.page(listing.number), in_nav=listing.number == 1, listing=listing,
+                          cases=cases)
+                for listing, cases in paginate(addresses.BROWSE, self.catalogue.cases, self.settings.cards_per_page)]
 
     def case(self, case: Case) -> PageSource:
-        return self.page("case.md.j2", addresses.case_page(case), case=case,
+        return self.page("case", addresses.case_page(case), in_nav=False, case=case,
                          feedback_form=self.feedback.form("case", addresses.case_page(case)),
                          feedback_summary=self.feedback.summary(addresses.case_page(case)),
                          related=self.relations.related(case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case))
 
-    def vocabulary(self, vocabulary: Vocabulary) -> PageSource:
-        return self.page("vocabulary.md.j2", addresses.vocabulary_page(vocabulary), vocabulary=vocabulary)
+    def search(self) -> PageSource:
+        """The search page, with a filter for every vocabulary, the year and the kind of page."""
+        return self.page("search", SEARCH_PAGE, in_nav=False, search_facets=search_facets(self.catalogue),
+                         page_size=RESULTS_PER_PAGE, script=SEARCH_SCRIPT)
 
-    def term(self, vocabulary: Vocabulary, term: Term) -> PageSource:
+    def vocabulary(self, vocabulary: Vocabulary) -> PageSource:
+        return self.page("vocabulary", addresses.vocabulary_page(vocabulary), vocabulary=vocabulary)
+
+    def term(self, vocabulary: Vocabulary, term: Term) -> list[PageSource]:
         chapters = [c for c in self.catalogue.chapters if term in c.themes]
-        return self.page("term.md.j2", addresses.term_page(vocabulary, term), vocabulary=vocabulary,
-                         term=term, cases=self.catalogue.cases_with(term), chapters=chapters)
+        first = addresses.term_page(vocabulary, term)
+        return [self.page("term", listing.page(listing.number), in_nav=False, vocabulary=vocabulary, term=term,
+                          listing=listing, cases=cases, chapters=chapters if listing.number == 1 else [])
+                for listing, cases in paginate(first, self.catalogue.cases_with(term), self.settings.cards_per_page)]
 
     def chapter(self, toolkit: Toolkit, index: int) -> PageSource:
         chapter = toolkit.chapters[index]
         cases = cases_for_chapter(self.catalogue, chapter)
         return self.page(
-            "chapter.md.j2", chapter.src_uri, toolkit=toolkit, chapter=chapter,
+            "chapter", chapter.src_uri, toolkit=toolkit, chapter=chapter,
             feedback_form=self.feedback.form("toolkit", chapter.src_uri),
             feedback_summary=self.feedback.summary(chapter.src_uri),
             cases=cases[: self.settings.chapter_cases_limit], more=len(cases) > self.settings.chapter_cases_limit,
@@ -181,6 +301,7 @@ def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | N
     """Every generated page, in a stable order, and the files to copy as they are.
 
     ``site_url`` is mkdocs.yml's; the feedback settings may override it.
+    ``directory_urls`` is the builder's URL style, which the links in blocks follow.
     """
     renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls)
     return RenderedSite(renderer.all_pages(), renderer.feedback.static_files())

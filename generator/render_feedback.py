@@ -38,7 +38,12 @@ class FeedbackTarget:
     src_uri: str
 
 
-PageRenderer = Callable[..., Any]  # Renderer.page(template, src_uri, **context) -> PageSource
+PageRenderer = Callable[..., Any]  # Renderer.page(kind, src_uri, **context) -> PageSource
+
+# The overview's table of the most responded-to pages stops here, so that the
+# page stays small however many pages have feedback; each case and chapter
+# links to its own feedback page from its summary line.
+MOST_RESPONDED_ROWS = 50
 
 
 class FeedbackRenderer:
@@ -86,8 +91,8 @@ class FeedbackRenderer:
         page = published.pages.get(self._url(src_uri)) if published else None
         if page is None:
             return Markup("")
-        return Markup(self.env.get_template("_feedback_summary.md.j2").render(
-            page=page, link=lambda to: addresses.relative(src_uri, to),
+        return Markup(self.env.get_template("_feedback_summary.html.j2").render(
+            page=page, link=lambda to: addresses.href(src_uri, to, self.directory_urls),
             feedback_page=addresses.feedback_page(page.page)))
 
     def pages(self) -> list[Any]:
@@ -100,12 +105,13 @@ class FeedbackRenderer:
         rows = {"months": [(self.month_name(month), count) for month, count in published.by_month],
                 "intentions": in_order(published.by_intention, intentions),
                 "roles": in_order(published.by_role, roles)}
-        pages = [self.page("feedback_overview.md.j2", addresses.FEEDBACK, feedback=published, rows=rows,
-                           targets=self.targets)]
+        ranked = sorted(published.pages.values(), key=lambda data: (-data.count, data.page))
+        pages = [self.page("feedback_overview", addresses.FEEDBACK, feedback=published, rows=rows,
+                           targets=self.targets, ranked=ranked[:MOST_RESPONDED_ROWS], ranked_of=len(ranked))]
         for path, data in sorted(published.pages.items()):
             target = self.targets.get(path)
             if target is not None:
-                pages.append(self.page("feedback_page.md.j2", addresses.feedback_page(path), data=data,
+                pages.append(self.page("feedback_page", addresses.feedback_page(path), data=data,
                                        target=target, intentions=in_order(data.by_intention, intentions),
                                        roles=in_order(data.by_role, roles)))
         return pages

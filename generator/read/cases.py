@@ -41,14 +41,16 @@ def case_files(cases_dir: Path) -> list[Path]:
 
 
 def read_case(path: Path, shown: str, taxonomy: Taxonomy, taxonomy_shown: str,
-              sections: tuple[SectionSpec, ...], include_drafts: bool, problems: Problems) -> CaseRecord | None:
+              sections: tuple[SectionSpec, ...], include_drafts: bool, problems: Problems,
+              raw: bytes | None = None) -> CaseRecord | None:
     """One case's record; its ``case`` is ``None`` when it cannot be shown.
 
     A draft's problems are notes when drafts are left out: an unfinished draft
-    must not stop the published site from building.
+    must not stop the published site from building. ``raw``: the file's bytes,
+    if already read.
     """
     found = Problems()
-    source = read_source(path, shown, found)
+    source = read_source(path, shown, found, raw=raw)
     if source is None:
         problems.extend(found)
         return None

@@ -30,14 +30,19 @@ class Source:
         return self.meta.lines.get(key, 1)
 
 
-def read_text(path: Path, shown: str, problems: Problems) -> str | None:
-    """The file's text, or ``None`` with a problem if it is not UTF-8 or empty."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.add(shown, None, f"The file could not be read ({error.strerror}).",
-                     "Check that it exists and that you are allowed to read it.")
-        return None
+def read_text(path: Path, shown: str, problems: Problems, raw: bytes | None = None) -> str | None:
+    """The file's text, or ``None`` with a problem if it is not UTF-8 or empty.
+
+    ``raw`` is the file's bytes when the caller has read them already (the
+    read cache digests them first), so the text checked is the text digested.
+    """
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            problems.add(shown, None, f"The file could not be read ({error.strerror}).",
+                         "Check that it exists and that you are allowed to read it.")
+            return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -57,12 +62,14 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-def read_source(path: Path, shown: str, problems: Problems, *, front_matter: bool = True) -> Source | None:
+def read_source(path: Path, shown: str, problems: Problems, *, front_matter: bool = True,
+                raw: bytes | None = None) -> Source | None:
     """Split a file into front matter and body; report what stops that.
 
     With ``front_matter=False`` a file may have none, as ordinary MkDocs pages do.
+    ``raw``: the file's bytes, if already read.
     """
-    text = read_text(path, shown, problems)
+    text = read_text(path, shown, problems, raw)
     if text is None:
         return None
     boundaries = list(_BOUNDARY.finditer(text))

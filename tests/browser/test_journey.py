@@ -35,15 +35,15 @@ def path_of(url: str) -> str:
 
 
 def search(page, words: str) -> list[str]:
-    """Type into Material's search box and return the paths of the result pages."""
-    box = page.locator("input.md-search__input")
+    """Type into the header's search box, press Enter, and return the paths of the
+    results on the search page it leads to (its first page of results)."""
+    box = page.locator("form[data-search-header] input[name=q]")
     box.click()
     page.keyboard.type(words, delay=20)
-    page.locator("li.md-search-result__item").first.wait_for()
-    page.wait_for_function("() => /matching document/.test(document.querySelector('.md-search-result__meta')"
-                           ".textContent)")
-    hrefs = page.locator("li.md-search-result__item > a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/search/\?q="))
+    page.locator("[data-search]:not([aria-busy]) [data-search-status]:not(:empty)").wait_for()
+    hrefs = page.locator("[data-search-results] h3 a").evaluate_all("links => links.map(a => a.href)")
     return [path_of(h) for h in hrefs]
 
 
@@ -84,7 +84,7 @@ def test_home_to_browse_to_case_then_search(page, base_url: str, built_example: 
     # Search for the provider: the case is among the results, and the result leads to it.
     results = search(page, eastwold.provider)
     assert f"/{eastwold.url}" in results
-    page.locator(f"li.md-search-result__item > a.md-search-result__link[href*='/{eastwold.url}']").first.click()
+    page.locator(f"[data-search-results] h3 a[href*='/{eastwold.url}']").first.click()
     page.wait_for_url(re.compile(re.escape(f"{base_url}{eastwold.url}") + r"(\?.*)?$"))
     assert page.locator("article h1").inner_text() == eastwold.title
 
@@ -105,8 +105,8 @@ def test_search_by_theme_label_finds_its_cases(page, base_url: str, cases: list[
     results = search(page, theme.label)
     found_cases = {r for r in results if r.startswith("/cases/")}
     assert found_cases & tagged, f"searching for {theme.label!r} found none of its cases"
-    matching = int(re.search(r"(\d+) matching", page.locator(".md-search-result__meta").inner_text()).group(1))
-    if matching <= 10:  # Material shows up to ten pages before the reader scrolls
+    matching = int(re.search(r"(\d+) results?", page.locator("[data-search-status]").inner_text()).group(1))
+    if matching <= 20:  # the search page shows twenty results a page
         assert tagged <= found_cases
     # The browse page itself is kept out of the search index.
     assert "/cases/" not in results

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import pytest
+import yaml
 
 from tests.builds import copy_example
 
-from .sites import (Built, CaseInfo, VocabularyInfo, build_ok, copy_fixture, example_build, mark_draft,
-                    read_cases, read_taxonomy, set_plugin_options)
+from .sites import (Built, CaseInfo, VocabularyInfo, build_ok, configured_sections, copy_fixture, example_build,
+                    mark_draft, read_cases, read_taxonomy, set_plugin_options)
+
+SYNTHETIC_CASES = 300
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +77,22 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> DraftBuilds:
     return DraftBuilds(draft, build_ok(hidden_project, root / "hidden-site"),
                        build_ok(shown_project, root / "shown-site"))
 
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example site with 300 synthetic cases more (bench/synth.py), so that the
+    listings run to several pages. Search is off: these tests are about the pages."""
+    from bench.synth import CaseWriter  # the benchmark's cases: valid, deterministic, realistic in size
+
+    root = tmp_path_factory.mktemp("synthetic")
+    project = copy_example(root / "project")
+    taxonomy = yaml.safe_load((project / "cases" / "taxonomy.yml").read_text(encoding="utf-8"))
+    CaseWriter(taxonomy, configured_sections(project), seed=7).write(project / "cases", SYNTHETIC_CASES)
+    set_plugin_options(project, search="off")
+    return build_ok(project, root / "site")
+
+
+@pytest.fixture(scope="session")
+def synthetic_cases(synthetic: Built) -> list[CaseInfo]:
+    return read_cases(synthetic.project)

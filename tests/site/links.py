@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -130,3 +131,51 @@ def _check(site: Path, html: Path, here: str, shown: str, tag: str, url: str, re
         if unquote(parts.fragment) not in anchors(target):
             report.broken.append(Broken(shown, tag, url,
                                         f"no id {parts.fragment!r} on {target.relative_to(site).as_posix()}"))
+
+
+class _Anchors(HTMLParser):
+    """The ``href`` of every ``a`` element, without building a tree (for crawling big sites)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [value.strip() for name, value in attrs if name == "href" and value]
+
+
+def internal_links(site: Path, html: Path) -> list[tuple[str, Path | None]]:
+    """Each link on a page to another page or file of the site, as (href, the file it reaches or None)."""
+    parser = _Anchors()
+    parser.feed(html.read_text(encoding="utf-8"))
+    here = page_url(site, html)
+    base = "/" + here if here == "" or here.endswith("/") else posixpath.dirname("/" + here)
+    found = []
+    for url in parser.hrefs:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("#", "//")) or not parts.path:
+            continue
+        resolved = posixpath.normpath(posixpath.join(base, parts.path))
+        if parts.path.endswith("/") and not resolved.endswith("/"):
+            resolved += "/"
+        found.append((url, None if resolved.startswith("/..") else target_file(site, resolved)))
+    return found
+
+
+def crawl(site: Path, start: str = "") -> tuple[set[Path], list[Broken]]:
+    """Every page reachable from ``start`` by following links, as a reader without
+    JavaScript would, and the links on the way that lead nowhere."""
+    site = site.resolve()
+    first = target_file(site, start)
+    assert first is not None, f"no page at {start!r}"
+    seen, broken, queue = {first}, [], [first]
+    while queue:
+        html = queue.pop()
+        for url, target in internal_links(site, html):
+            if target is None:
+                broken.append(Broken(html.relative_to(site).as_posix(), "a", url, "no such page or file"))
+            elif target.suffix == ".html" and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen, broken

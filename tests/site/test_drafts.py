@@ -1,12 +1,20 @@
 """Drafts: left out of `mkdocs build` everywhere, shown with `drafts: show`."""
 from __future__ import annotations
 
+import json
+
 from .conftest import DraftBuilds
 from .sites import article, card_urls, read_cases, text_of
 
 
 def _text_files(site) -> list:
     return [p for p in site.rglob("*") if p.suffix in {".html", ".json", ".xml", ".txt"} and p.is_file()]
+
+
+def _indexed_pages(site) -> int:
+    """How many pages Pagefind's index of the site holds."""
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
 
 
 def _themes_of(builds: DraftBuilds) -> list[str]:
@@ -42,8 +50,9 @@ def test_drafts_show_puts_the_draft_everywhere(drafts: DraftBuilds) -> None:
     assert card_urls(shown.soup("cases/"), "cases/") == [c.url for c in everything]
     for url in _themes_of(drafts):
         assert draft.url in card_urls(shown.soup(url), url)
-    assert f'"location":"{draft.url}"' in (shown.site / "search" / "search_index.json").read_text(encoding="utf-8") \
-        .replace(" ", "")
+    # The draft is in the search index too: the page is indexed, and the index has one page more.
+    assert page.select("[data-pagefind-body]"), "the draft's page is not marked for the search index"
+    assert _indexed_pages(shown.site) == _indexed_pages(drafts.hidden.site) + 1
     # The example's newest unrelated case is among the latest on the home page.
     latest = card_urls(shown.soup(""), "")
     assert (draft.url in latest) == (draft.url in [c.url for c in everything[: len(latest)]])

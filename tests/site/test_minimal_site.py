@@ -19,7 +19,7 @@ SECTIONS = ["The provider's message", "The good practice in detail", "Provider b
 def test_pages_built(minimal: Built) -> None:
     pages = sorted(p.relative_to(minimal.site).as_posix() for p in minimal.site.rglob("*.html"))
     assert pages == sorted([
-        "404.html", "index.html", "about/index.html", "cases/index.html",
+        "404.html", "index.html", "about/index.html", "cases/index.html", "search/index.html",
         *(f"{u}index.html" for u in (RIVER, HILL, LAKE)),
         "themes/index.html", "themes/alpha-theme/index.html", "themes/beta-theme/index.html",
         "themes/gamma-theme/index.html", "themes/unused-theme/index.html",

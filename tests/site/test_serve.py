@@ -2,17 +2,15 @@
 changes, and problems shown on the home page while the server keeps going."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.builds import BIN, copy_example, quiet_env
+from tests.builds import copy_example
+from tests.preview.serving import get as _get
+from tests.preview.serving import serve
+from tests.preview.serving import wait_for as _wait_for
 
 CASE = """---
 title: Peer mentors in the library
@@ -36,52 +34,12 @@ A reading group on every wing.
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-
-
-def _wait_for(url: str, condition, seconds: float = 45) -> tuple[int, str]:
-    """Poll ``url`` until ``condition(status, body)`` holds; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    last: tuple[int, str] = (0, "")
-    while time.monotonic() < deadline:
-        try:
-            last = _get(url)
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            last = (0, "")
-        if condition(*last):
-            return last
-        time.sleep(0.5)
-    pytest.fail(f"{url} did not reach the expected state in {seconds} s (last status {last[0]})")
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    """Plain `mkdocs serve`, without --dirty: every rebuild builds every page, and still works."""
     project = copy_example(tmp_path / "project")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, env=quiet_env(), stdout=output, stderr=subprocess.STDOUT)
-        try:
-            yield project, f"http://127.0.0.1:{port}", log
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with serve(project, tmp_path / "serve.log", dirty=False) as server:
+        yield project, server.base, server.log
 
 
 def test_serve_shows_drafts_rebuilds_and_reports_problems_without_stopping(served) -> None:

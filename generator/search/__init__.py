@@ -1,0 +1,12 @@
+"""Site search with Pagefind, indexed beside the build (no MkDocs here).
+
+``SearchIndexer`` builds one index while pages are rendered; ``LiveIndex``
+keeps it in step under ``mkdocs serve``. Only pages that carry
+``data-pagefind-body`` (case studies and toolkit chapters) are indexed.
+"""
+from .indexer import (BODY_ATTRIBUTE, IndexerOptions, IndexSummary, SearchIndexer, SearchIndexError,
+                      has_search_body)
+from .live import LiveIndex
+
+__all__ = ["BODY_ATTRIBUTE", "IndexerOptions", "IndexSummary", "LiveIndex", "SearchIndexer",
+           "SearchIndexError", "has_search_body"]
