@@ -10,7 +10,10 @@ of them and writes the bundle. Whatever happens, ``close`` ends the process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
+import signal
 import shutil
 import threading
 import time
@@ -199,8 +202,12 @@ class SearchIndexer:
         if loop.is_running():
             try:
                 asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-            except Exception:
-                pass
+            except (FutureTimeout, OSError, RuntimeError, ServiceError):
+                # The polite way failed or hung: end the process outright, so none is left behind.
+                pid = self._service.pid if self._service is not None else None
+                if pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
             loop.call_soon_threadsafe(loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=10)
