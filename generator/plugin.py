@@ -31,7 +31,7 @@ from .problems import Problems, Severity
 from .project import Project, option_lines
 from .read.cache import CaseCache
 from .render import render_site
-from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError
+from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError, as_document
 
 log = get_plugin_logger("showcase")
 serve_log = logging.getLogger("showcase.serve")
@@ -284,12 +284,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return env
 
     # Hand each written case and chapter page to the search indexer (other pages are skipped).
+    # Only the page's own content goes (see as_document).
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        content = as_document(page.content or "")
         if self.live is not None and self.command == "serve":
-            self.live.page(page.url, output)
+            self.live.page(page.url, content)
         elif self.indexer is not None:
             try:
-                self.indexer.add(page.url, output)
+                self.indexer.add(page.url, content)
             except SearchIndexError as error:
                 self._close_indexer()
                 raise PluginError(str(error)) from None

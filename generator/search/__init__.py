@@ -5,8 +5,8 @@ keeps it in step under ``mkdocs serve``. Only pages that carry
 ``data-pagefind-body`` (case studies and toolkit chapters) are indexed.
 """
 from .indexer import (BODY_ATTRIBUTE, IndexerOptions, IndexSummary, SearchIndexer, SearchIndexError,
-                      has_search_body)
+                      as_document, has_search_body)
 from .live import LiveIndex
 
 __all__ = ["BODY_ATTRIBUTE", "IndexerOptions", "IndexSummary", "LiveIndex", "SearchIndexer",
-           "SearchIndexError", "has_search_body"]
+           "SearchIndexError", "as_document", "has_search_body"]
