@@ -8,6 +8,7 @@ a dataclass of its own and is checked the same way.
 """
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,6 +100,13 @@ class FeedbackSettings:
     # Where `showcase feedback publish` writes the aggregated feedback the site
     # shows (relative to mkdocs.yml; commit it). Nothing personal is in it.
     published_dir: str = "data/feedback"
+    # Addresses of the reverse proxies in front of the receiver. Only a
+    # connection from one of these may say, in X-Forwarded-For, who the reader is.
+    trusted_proxies: tuple[str, ...] = ()
+    # The fewest responses a published figure may count: below it, a page
+    # shows "fewer than 5 responses" and a table cell "fewer than 5", so no
+    # figure singles out a reader (as UK official statistics do).
+    publish_threshold: int = 5
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,25 @@ def _simple(name: str, value: Any, default: Any, where: str, line: int | None,
     return None
 
 
+def _addresses(name: str, value: Any, where: str, line: int | None,
+               problems: Problems) -> tuple[str, ...] | None:
+    """A list of IP addresses (or networks, such as ``10.0.0.0/8``), each checked."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        problems.add(where, line, f"The option `{name}` should be a list of IP addresses, not {value!r}.",
+                     f"Write it like `{name}: [127.0.0.1]`.")
+        return None
+    checked: list[str] = []
+    for item in items:
+        try:
+            checked.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+        except ValueError:
+            problems.add(where, line, f"`{item}` in `{name}` is not an IP address.",
+                         "Write the proxy's own address as it connects to the receiver, like 127.0.0.1 or 10.0.0.0/8.")
+            return None
+    return tuple(checked)
+
+
 def _parse(kind: type, options: dict[str, Any], where: str, lines: dict[str, int], prefix: str,
            problems: Problems) -> Any:
     """An instance of the dataclass ``kind`` from ``options``, with a problem per bad one."""
@@ -244,6 +271,8 @@ def _parse(kind: type, options: dict[str, Any], where: str, lines: dict[str, int
             parsed = _sections(value, where, line, problems)
         elif name == "labels":
             parsed = _labels(value, where, line, problems)
+        elif name == "trusted_proxies":
+            parsed = _addresses(name, value, where, line, problems)
         elif is_dataclass(default):
             if isinstance(value, dict):
                 parsed = _parse(type(default), value, where, lines, f"{prefix}{name}.", problems)
@@ -277,6 +306,10 @@ def settings_from(options: Any, where: str = "mkdocs.yml",
     if feedback.backend == "formspree" and not feedback.formspree_id:
         problems.add(where, lines.get("feedback.backend"), "The feedback backend is formspree, but there is no `formspree_id`.",
                      "Add `formspree_id:` with your form's id from Formspree (the part after /f/ in its address).")
+    if feedback.publish_threshold < 2:
+        problems.add(where, lines.get("feedback.publish_threshold"),
+                     f"The option `publish_threshold` is {feedback.publish_threshold}, so a published figure could single out one reader.",
+                     "Use 2 or more; 5 is the usual choice in UK official statistics.")
     if feedback.backend == "link" and not feedback.link_url:
         problems.add(where, lines.get("feedback.backend"), "The feedback backend is link, but there is no `link_url`.",
                      "Add `link_url:` with the address of your survey.")
