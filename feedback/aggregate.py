@@ -1,8 +1,22 @@
 """Turning stored responses into the numbers and comments a site may publish.
 
 What comes out holds no personal data: no email addresses or organisations,
-no exact times (months only), and only comments whose writers agreed to
-publication and that a person approved, redacted.
+no exact times, and only comments whose writers agreed to publication and
+that a person approved, redacted. It also singles out nobody by its numbers:
+
+* figures are kept only for the site's own pages (``SitePages``); a response
+  to any other address counts towards the "other pages" total, and the
+  address itself goes nowhere;
+* no count below the threshold (``feedback.publish_threshold``, 5 by
+  default) is published: it becomes "fewer", and enough other counts are
+  hidden that it cannot be worked out by subtraction (``suppress.py``). A
+  page or a whole site below the threshold publishes only that it has
+  fewer responses, no breakdown;
+* a comment keeps its month only when at least the threshold of the page's
+  responses came that month, so the month does not narrow its writer down.
+
+This is done here, before anything is written, so feedback.json (committed
+and public) holds nothing identifying and the site shows only what it says.
 """
 from __future__ import annotations
 
@@ -11,41 +25,53 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .figures import HIDDEN, Figure
 from .form import NOT_GIVEN, RATINGS
+from .pages import SitePages
 from .redact import redact
 from .store import StoredResponse
+from .suppress import Cells
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 UNKNOWN = NOT_GIVEN[0]
+DEFAULT_THRESHOLD = 5
+
 
 
 @dataclass
 class PageFeedback:
-    """Everything published about one page's responses."""
+    """Everything published about one of the site's pages."""
 
-    page: str
-    kind: str
-    count: int = 0
-    by_intention: dict[str, int] = field(default_factory=dict)
-    by_role: dict[str, int] = field(default_factory=dict)
-    ratings: dict[str, int] = field(default_factory=dict)  # "1".."5" -> count
-    rating_average: float | None = None
-    comments: list[dict[str, str]] = field(default_factory=list)  # {"month", "text"}
+    page: str  # the site's own spelling of its address
+    count: Figure = 0
+    # Each breakdown is empty when its total is below the threshold, and HIDDEN when it is withheld whole.
+    by_intention: dict[str, Figure] | str = field(default_factory=dict)
+    by_role: dict[str, Figure] | str = field(default_factory=dict)
+    rated: Figure | None = None  # how many gave a rating; None when the count is below the threshold
+    ratings: dict[str, Figure] | str = field(default_factory=dict)  # "1".."5"; empty when too few rated
+    rating_average: float | None = None  # only when every rating count is shown
+    comments: list[dict[str, str | None]] = field(default_factory=list)  # {"month" (or None), "text"}
 
 
 @dataclass
 class Aggregate:
     """The whole site's published feedback."""
 
-    total: int = 0
-    by_month: list[tuple[str, int]] = field(default_factory=list)  # every month from first to last
-    by_intention: dict[str, int] = field(default_factory=dict)
-    by_role: dict[str, int] = field(default_factory=dict)
+    threshold: int = DEFAULT_THRESHOLD
+    total: Figure = 0
+    # Each breakdown: empty below the threshold, HIDDEN when withheld whole. Months: every one from first to last.
+    by_month: list[tuple[str, Figure]] | str = field(default_factory=list)
+    by_intention: dict[str, Figure] | str = field(default_factory=dict)
+    by_role: dict[str, Figure] | str = field(default_factory=dict)
+    other_pages: Figure = 0  # responses to addresses that are not the site's pages, not in ``total``
     pages: dict[str, PageFeedback] = field(default_factory=dict)
+    unmatched: int = 0  # the exact number behind ``other_pages``, for the operator; never published
 
     def as_json(self) -> dict[str, Any]:
-        return {"version": FORMAT_VERSION, "total": self.total, "by_month": [list(m) for m in self.by_month],
-                "by_intention": self.by_intention, "by_role": self.by_role,
+        return {"version": FORMAT_VERSION, "threshold": self.threshold, "total": self.total,
+                "by_month": self.by_month if isinstance(self.by_month, str) else [list(m) for m in self.by_month],
+                "by_intention": self.by_intention,
+                "by_role": self.by_role, "other_pages": self.other_pages,
                 "pages": {path: asdict(page) for path, page in sorted(self.pages.items())}}
 
 
@@ -57,41 +83,124 @@ def publishable_comment(stored: StoredResponse) -> str | None:
     return redact(response.comment, contact=(response.organisation, response.email)).text.strip()
 
 
-def aggregate(stored: Iterable[StoredResponse]) -> Aggregate:
-    """Counts overall and per page, and each page's publishable comments, oldest first."""
-    result = Aggregate()
-    months: Counter[str] = Counter()
-    intentions: Counter[str] = Counter()
-    roles: Counter[str] = Counter()
+@dataclass
+class _Tally:
+    """Raw counts for one page (or for all the other addresses together). Never published as they are."""
+
+    count: int = 0
+    intentions: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    ratings: Counter[int] = field(default_factory=Counter)
+    months: Counter[str] = field(default_factory=Counter)
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (month, text), oldest first
+
+
+def aggregate(stored: Iterable[StoredResponse], site: SitePages, threshold: int = DEFAULT_THRESHOLD) -> Aggregate:
+    """Counts overall and for each of ``site``'s pages, with small counts suppressed, and each
+    page's publishable comments, oldest first. Responses to other addresses are only counted, apart."""
+    if threshold < 2:
+        raise ValueError(f"the publishing threshold must be 2 or more, not {threshold}")
+    everything, other = _Tally(), _Tally()
+    pages: dict[str, _Tally] = {}
     for item in sorted(stored, key=lambda s: (s.response.received_at, s.id)):
         response = item.response
         if response.spam:
             continue
-        result.total += 1
+        address = site.match(response.page)
+        if address is None:
+            other.count += 1  # counted, and nothing else: not its address, month or answers
+            continue
         month = response.received_at[:7]
-        intention, role = response.intention or UNKNOWN, response.role or UNKNOWN
-        months[month] += 1
-        intentions[intention] += 1
-        roles[role] += 1
-        page = result.pages.setdefault(response.page, PageFeedback(response.page, response.kind))
-        page.count += 1
-        page.by_intention[intention] = page.by_intention.get(intention, 0) + 1
-        page.by_role[role] = page.by_role.get(role, 0) + 1
-        if response.rating in RATINGS:
-            page.ratings[str(response.rating)] = page.ratings.get(str(response.rating), 0) + 1
+        tallies = [everything, pages.setdefault(address, _Tally())]
+        for tally in tallies:
+            tally.count += 1
+            tally.months[month] += 1
+            tally.intentions[response.intention or UNKNOWN] += 1
+            tally.roles[response.role or UNKNOWN] += 1
+            if response.rating in RATINGS:
+                tally.ratings[response.rating] += 1
         comment = publishable_comment(item)
         if comment:
-            page.comments.append({"month": month, "text": comment})
-    for page in result.pages.values():
-        rated = sum(page.ratings.values())
-        if rated:
-            page.rating_average = round(sum(int(k) * v for k, v in page.ratings.items()) / rated, 1)
-        page.by_intention = dict(sorted(page.by_intention.items()))
-        page.by_role = dict(sorted(page.by_role.items()))
-        page.ratings = {str(r): page.ratings.get(str(r), 0) for r in RATINGS}
-    result.by_month = _every_month(months)
-    result.by_intention = dict(sorted(intentions.items()))
-    result.by_role = dict(sorted(roles.items()))
+            tallies[1].comments.append((month, comment))
+    return _suppressed(everything, other, pages, threshold)
+
+
+def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], threshold: int) -> Aggregate:
+    """The published figures: every count a cell, every sum a line, then ``Cells.protect``."""
+    cells = Cells(threshold)
+    overview = everything.count >= threshold
+    total = cells.cell(everything.count, headline=True)
+    months = _every_month(everything.months)
+    month_cells = [cells.cell(n, published=overview) for _, n in months]
+    cells.line(total, month_cells, table=True)
+    page_cells = {path: cells.cell(t.count, headline=True) for path, t in sorted(pages.items())}
+    cells.line(total, list(page_cells.values()))
+    other_cell = cells.cell(other.count, headline=True)  # its own total, linked to nothing else
+    dimensions = {"intentions": sorted(everything.intentions), "roles": sorted(everything.roles)}
+    overall = {name: {key: cells.cell(getattr(everything, name)[key], published=overview) for key in keys}
+               for name, keys in dimensions.items()}
+    for row in overall.values():
+        cells.line(total, list(row.values()), table=True)
+    rows: dict[str, dict[str, dict[str, int]]] = {}  # page -> dimension -> key -> cell
+    columns: dict[tuple[str, str], list[int]] = {}
+    for path, count_cell in page_cells.items():
+        tally = pages[path]
+        for name, keys in dimensions.items():
+            row = {key: cells.cell(getattr(tally, name)[key], published=tally.count >= threshold) for key in keys}
+            cells.line(count_cell, list(row.values()), table=True)
+            for key, cell in row.items():
+                columns.setdefault((name, key), []).append(cell)
+            rows.setdefault(path, {})[name] = row
+    for (name, key), members in columns.items():
+        cells.line(overall[name][key], members)
+    rating_cells: dict[str, tuple[int, dict[str, int]]] = {}
+    for path, count_cell in page_cells.items():
+        tally = pages[path]
+        rated = sum(tally.ratings.values())
+        rated_cell = cells.cell(rated, published=tally.count >= threshold)
+        cells.line(count_cell, [rated_cell, cells.cell(tally.count - rated, published=False)])
+        distribution = {str(r): cells.cell(tally.ratings[r], published=rated >= threshold) for r in RATINGS}
+        cells.line(rated_cell, list(distribution.values()), table=True)
+        rating_cells[path] = (rated_cell, distribution)
+    cells.protect()
+
+    def figure(cell: int) -> Figure:
+        value = cells.published(cell)
+        if value is None:
+            raise AssertionError("an unpublished count was about to be published")
+        return value
+
+    def table(row: dict[str, int], counted: Counter[str] | None = None) -> dict[str, Figure] | str:
+        """A breakdown's published cells (those with responses, if ``counted``), or HIDDEN for one withheld whole."""
+        if any(cells.published(c) is None for c in row.values()):
+            return HIDDEN
+        return {k: figure(c) for k, c in row.items() if counted is None or counted[k]}
+
+    result = Aggregate(threshold=threshold, total=figure(total), other_pages=figure(other_cell),
+                       unmatched=other.count)
+    if overview:
+        by_month = table({month: cell for (month, _), cell in zip(months, month_cells, strict=True)})
+        result.by_month = by_month if isinstance(by_month, str) else list(by_month.items())
+        result.by_intention = table(overall["intentions"])
+        result.by_role = table(overall["roles"])
+    for path, count_cell in page_cells.items():
+        tally = pages[path]
+        page = PageFeedback(path, figure(count_cell))
+        page.comments = [{"month": month if tally.months[month] >= threshold else None, "text": text}
+                         for month, text in tally.comments]
+        if tally.count >= threshold:
+            page.by_intention = table(rows[path]["intentions"], tally.intentions)
+            page.by_role = table(rows[path]["roles"], tally.roles)
+            rated_cell, distribution = rating_cells[path]
+            page.rated = figure(rated_cell)
+            if sum(tally.ratings.values()) >= threshold:  # fewer rated it: no distribution at all
+                page.ratings = table(distribution)
+                shown = isinstance(page.ratings, dict) and all(
+                    isinstance(v, int) for v in (page.rated, *page.ratings.values()))
+                if shown and page.rated:
+                    page.rating_average = round(sum(int(r) * tally.ratings[int(r)] for r in page.ratings)
+                                                / cells.values[rated_cell], 1)
+        result.pages[path] = page
     return result
 
 

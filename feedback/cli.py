@@ -6,10 +6,14 @@ import argparse
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.project import Project
 
 from .store import DEFAULT_STORE, Store, StoreError
+
+if TYPE_CHECKING:
+    from .erase import KnownSources
 
 ProjectLoader = Callable[[str | None], Project | None]
 DEFAULT_SOURCES = "feedback/sources.yml"
@@ -37,6 +41,9 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
     serving.add_argument("--rate-limit", type=int,
                          help="posts a minute from one address (default: from mkdocs.yml; 0 for no limit)")
     serving.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serving.add_argument("--trusted-proxy", action="append", metavar="ADDRESS",
+                         help="a reverse proxy whose X-Forwarded-For is believed (an IP address or network; "
+                              "repeat for more; added to feedback.trusted_proxies in mkdocs.yml)")
 
     collecting = command("collect", "pull new feedback from every source into the local store", _collect)
     collecting.add_argument("--source", help="only this source, by its name in sources.yml")
@@ -46,10 +53,19 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
     reviewing = command("review", "list comments waiting for a decision, with personal details removed", _review)
     reviewing.add_argument("--all", action="store_true", help="also list comments already decided")
     for name, help_text in (("approve", "publish these comments (their writers agreed)"),
-                            ("reject", "keep these comments off the site"),
-                            ("forget", "delete these responses for good, for an erasure request")):
+                            ("reject", "keep these comments off the site")):
         deciding = command(name, help_text, _decide)
         deciding.add_argument("ids", nargs="+", type=int, metavar="ID", help="numbers from `showcase feedback review`")
+    forgetting = command("forget", "delete these responses for good, for an erasure request: here, at this "
+                         "project's receiver, and say how at other sources", _forget)
+    forgetting.add_argument("ids", nargs="*", type=int, metavar="ID",
+                            help="numbers from `showcase feedback review --all`")
+    forgetting.add_argument("--retry", action="store_true",
+                            help="finish erasures at sources that could not be done before (a receiver that "
+                                 "could not be reached, a source missing from sources.yml), and look through "
+                                 "each receiver for anything erased here")
+    forgetting.add_argument("--sources", default=DEFAULT_SOURCES,
+                            help=f"the sources file, to find the receiver (default: {DEFAULT_SOURCES})")
     publishing = command("publish", "write the aggregated feedback pages' data (nothing personal)", _publish)
     publishing.add_argument("--out", help="folder to write (default: feedback.published_dir in mkdocs.yml)")
     for parser in (collecting, reviewing, publishing, *(sub.choices[n] for n in ("approve", "reject", "forget"))):
@@ -136,9 +152,9 @@ def _review(project: Project, args: argparse.Namespace) -> int:
 
 
 def _decide(project: Project, args: argparse.Namespace) -> int:
-    from .moderate import ModerationError, approve, forget, reject
+    from .moderate import ModerationError, approve, reject
 
-    action = {"approve": approve, "reject": reject, "forget": forget}[args.feedback_command]
+    action = {"approve": approve, "reject": reject}[args.feedback_command]
     store = _open_store(project, args)
     if store is None:
         return 1
@@ -155,23 +171,86 @@ def _decide(project: Project, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _publish(project: Project, args: argparse.Namespace) -> int:
+def _forget(project: Project, args: argparse.Namespace) -> int:
+    """Erase here first, whatever happens at the source; exit 1 while a source still has something."""
+    from .erase import forget, retry, sweep
+    from .moderate import ModerationError
+
+    if not args.ids and not args.retry:
+        print("Say which responses to delete: `showcase feedback forget ID ...`, with numbers from "
+              "`showcase feedback review --all`; or `showcase feedback forget --retry` to finish erasures "
+              "that a receiver could not be reached for.")
+        return 1
+    sources = _sources_for_erasure(project, args)
+    store = _open_store(project, args)
+    if store is None:
+        return 1
+    failed = False
+    try:
+        for response_id in args.ids:
+            try:
+                outcome = forget(store, response_id, sources)
+            except ModerationError as error:
+                print(error)
+                failed = True
+                continue
+            print(outcome.message)
+            failed = failed or not outcome.finished
+        if args.retry:
+            outcomes = retry(store, sources)
+            if not outcomes:
+                print("Nothing is waiting to be erased at a source.")
+            for outcome in [*outcomes, *sweep(store, sources)]:
+                print(outcome.message)
+                failed = failed or not outcome.finished
+    finally:
+        store.close()
+    return 1 if failed else 0
+
+
+def _sources_for_erasure(project: Project, args: argparse.Namespace) -> KnownSources:
+    """sources.yml and the site's choices, for reaching a receiver. A broken taxonomy or
+    sources file never stops the local delete: what could not be used is said instead."""
+    from .erase import KnownSources
     from .form import choices_for
-    from .publish import publish
+    from .sources.config import load_sources
     from generator.problems import Problems
     from generator.read.taxonomy import read_taxonomy
 
-    problems = Problems()
-    choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), problems))
+    choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), Problems()))
+    configs, problems = load_sources(project.root / args.sources)
+    errors = problems.errors
+    problem = errors[0].message.rstrip(".") if errors else ""
+    problem = problem[:1].lower() + problem[1:]
+    if not (project.root / args.sources).is_file():
+        problem = "there is no such file"
+    elif len(errors) > 1:
+        problem += f"; it has {len(errors)} problems, which `showcase feedback collect` lists"
+    return KnownSources({c.name: c for c in configs}, args.sources, choices, problem)
+
+
+def _publish(project: Project, args: argparse.Namespace) -> int:
+    from .form import choices_for
+    from .pages import SitePages
+    from .publish import publish
+    from generator.load import load_catalogue
+    from generator.render_feedback import feedback_targets
+
+    # The site's own pages, as a build sees them: figures are published for these only.
+    catalogue, problems = load_catalogue(project, include_drafts=False, with_feedback=False)
     if problems.errors:
         print(problems.report())
+        print("Stopped: fix these first. A page with a problem is not on the site, so its responses "
+              "would count only towards \"other pages\". Then run `showcase feedback publish` again.")
         return 1
+    site = SitePages.of(feedback_targets(catalogue, project.directory_urls))
+    choices = choices_for(catalogue.taxonomy)
     out = Path(args.out) if args.out else project.root / project.settings.feedback.published_dir
     store = _open_store(project, args)
     if store is None:
         return 1
     try:
-        written = publish(store, choices, out)
+        written = publish(store, choices, out, site, project.settings.feedback.publish_threshold)
     finally:
         store.close()
     shown = project.shown(out)
@@ -180,4 +259,9 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
               f"{len(written.unchanged)} unchanged.\n    Rebuild the site (`make build`) and commit {shown}.")
     else:
         print(f"Nothing changed in {shown}: the published feedback is up to date.")
+    if written.other_pages:
+        # How many, never which: an address from outside is not printed, even here.
+        print(f"    {written.other_pages} response{'s were' if written.other_pages != 1 else ' was'} for "
+              "addresses that are not pages of this site (mistyped, removed or made up). They count only "
+              "towards \"other pages\" on the feedback overview.")
     return 0

@@ -5,11 +5,14 @@ is told it arrived. Only this module writes the receiver's database.
 """
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, UTC
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,18 @@ CREATE TABLE IF NOT EXISTS submissions (
     spam         INTEGER NOT NULL,
     spam_reason  TEXT NOT NULL
 );
+-- Submissions erased on request (DELETE /api/submissions/<id>): a hash of the id and
+-- when, never what it said. A repeated delete (a retry after a lost answer) is then
+-- told the submission is gone rather than that it was never here.
+CREATE TABLE IF NOT EXISTS erased (
+    digest    TEXT PRIMARY KEY,  -- sha256 of the submission's id
+    erased_at TEXT NOT NULL
+);
+-- One row, rewritten by /health now and then: proof the database can still be written.
+CREATE TABLE IF NOT EXISTS write_check (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_at TEXT NOT NULL
+);
 """
 _COLUMNS = ("id", "received_at", *Submission.__dataclass_fields__)
 
@@ -53,8 +68,24 @@ class Stored:
                 **asdict(self.submission)}
 
 
+WRITE_CHECK_INTERVAL = 5.0  # seconds between /health's test writes
+
+
 class InboxError(Exception):
     """The database cannot be used; the message says what to check."""
+
+
+class Erasure(Enum):
+    """What deleting a submission found."""
+
+    ERASED = "erased"  # it was here, and now it is not
+    ALREADY_ERASED = "already erased"  # erased before: only the hash of its id is left
+    NOT_FOUND = "not found"  # never here
+
+
+def erased_digest(ident: str) -> str:
+    """How an erased submission is remembered: the hash of its id only."""
+    return hashlib.sha256(ident.encode()).hexdigest()
 
 
 class Inbox:
@@ -68,17 +99,52 @@ class Inbox:
             raise InboxError(f"The feedback database {path} cannot be opened ({error}). "
                              "Check the folder exists and is writable, or choose another with --db.") from error
         self._lock = threading.Lock()
+        self._write_error: str | None = None  # why the last write failed, until one succeeds
+        self._checked_at = -WRITE_CHECK_INTERVAL
 
     def add(self, submission: Submission, now: datetime | None = None) -> Stored:
-        """Store one submission and return it with its id; committed on return."""
+        """Store one submission and return it with its id; committed on return.
+
+        Raises InboxError when it cannot be written (a full disk, a read-only
+        file): the receiver then refuses the post and /health says "degraded".
+        """
         received = (now or datetime.now(UTC)).isoformat(timespec="milliseconds")
         ident = uuid.uuid4().hex
         values = (ident, received, *asdict(submission).values())
         with self._lock:
-            cursor = self._db.execute(
-                f"INSERT INTO submissions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                values)
+            try:
+                cursor = self._db.execute(
+                    f"INSERT INTO submissions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                    values)
+            except sqlite3.Error as error:
+                self._write_error = self._cannot_write(error)
+                raise InboxError(self._write_error) from error
+            self._write_error = None
         return Stored(int(cursor.lastrowid or 0), ident, received, submission)
+
+    def write_problem(self) -> str | None:
+        """Why submissions cannot be stored now, or None if they can.
+
+        A failed post says so at once; otherwise the database is written to (one
+        small row) at most every WRITE_CHECK_INTERVAL seconds, so a disk that
+        filled up, or space freed again, shows without waiting for a reader.
+        """
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked_at >= WRITE_CHECK_INTERVAL:
+                self._checked_at = now
+                try:
+                    self._db.execute("INSERT INTO write_check (id, checked_at) VALUES (1, ?) "
+                                     "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                                     (datetime.now(UTC).isoformat(timespec="milliseconds"),))
+                    self._write_error = None
+                except sqlite3.Error as error:
+                    self._write_error = self._cannot_write(error)
+            return self._write_error
+
+    def _cannot_write(self, error: sqlite3.Error) -> str:
+        return (f"the feedback database {self.path} cannot be written ({error}). "
+                "Check the disk has space and the file and its folder are writable.")
 
     def page(self, after: int, limit: int) -> list[Stored]:
         """Up to ``limit`` submissions after cursor ``after``, oldest first."""
@@ -91,6 +157,39 @@ class Inbox:
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+    def erase(self, ident: str, now: datetime | None = None) -> Erasure:
+        """Delete one submission for good (an erasure request), keeping the hash of its id.
+
+        The delete and the hash are one transaction. Then the write-ahead log is
+        folded into the database and emptied: with secure delete on, no copy of
+        what the submission said is left in either file while the receiver runs.
+        """
+        digest = erased_digest(ident)
+        when = (now or datetime.now(UTC)).isoformat(timespec="milliseconds")
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                deleted = self._db.execute("DELETE FROM submissions WHERE id = ?", (ident,)).rowcount
+                if deleted:
+                    self._db.execute("INSERT OR IGNORE INTO erased (digest, erased_at) VALUES (?, ?)",
+                                     (digest, when))
+                    outcome = Erasure.ERASED
+                elif self._db.execute("SELECT 1 FROM erased WHERE digest = ?", (digest,)).fetchone():
+                    outcome = Erasure.ALREADY_ERASED
+                else:
+                    outcome = Erasure.NOT_FOUND
+                self._db.execute("COMMIT")
+            except BaseException as error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise InboxError(f"the feedback database {self.path} cannot be written ({error}). "
+                                     "Check the disk has space and the file is writable.") from error
+                raise
+            if outcome is Erasure.ERASED:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return outcome
 
     def close(self) -> None:
         with self._lock:

@@ -41,7 +41,7 @@ class ModerationError(Exception):
     """Why a decision was not recorded, in words for the reviewer."""
 
 
-def _existing(store: Store, response_id: int) -> StoredResponse:
+def existing(store: Store, response_id: int) -> StoredResponse:
     stored = store.get(response_id)
     if stored is None:
         raise ModerationError(f"There is no response #{response_id}. `showcase feedback review --all` lists them.")
@@ -49,7 +49,7 @@ def _existing(store: Store, response_id: int) -> StoredResponse:
 
 
 def approve(store: Store, response_id: int) -> str:
-    stored = _existing(store, response_id)
+    stored = existing(store, response_id)
     if not stored.response.consent:
         raise ModerationError(f"#{response_id} was not approved: its writer did not agree to publication, "
                               "so it stays private. It still counts in the numbers.")
@@ -60,13 +60,14 @@ def approve(store: Store, response_id: int) -> str:
 
 
 def reject(store: Store, response_id: int) -> str:
-    _existing(store, response_id)
+    existing(store, response_id)
     store.decide(response_id, "rejected")
     return f"Rejected #{response_id}. The next `showcase feedback publish` leaves it off the site."
 
 
-def forget(store: Store, response_id: int) -> str:
-    _existing(store, response_id)
-    store.forget(response_id)
+def forget(store: Store, response_id: int, *, still_at_source: bool = False) -> str:
+    """Erase a response from the store only; ``feedback.erase`` also erases it at its source."""
+    existing(store, response_id)
+    store.forget(response_id, still_at_source=still_at_source)
     return (f"Deleted #{response_id} for good; later collections will not bring it back. "
-            "Run `showcase feedback publish` to take it off the site, and delete it at its source too.")
+            "Run `showcase feedback publish` to take it off the site.")

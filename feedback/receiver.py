@@ -1,14 +1,22 @@
 """The feedback receiver: a small Flask app that stores what the forms send.
 
 It answers a plain form with a redirect back to the page (303) and a
-background send with JSON. It refuses, storing nothing: bodies over 16 KB,
-invalid fields, too many posts from one address and pages from other sites.
-Robots (a filled honeypot, a form sent too fast) get the same answer as
-people, and their posts are kept, marked as spam, for the record.
+background send with JSON. It refuses, storing nothing: bodies over 16 KB of
+text, invalid fields, too many posts from one address and pages from other
+sites. Robots (a filled honeypot, a form sent too fast, a time trap that
+cannot be right) get the same answer as people, and their posts are kept,
+marked as spam, for the record.
+
+Everything a stranger sends is hostile until checked. Pages are rendered with
+autoescaping on (Flask turns it on only for ``.html`` names, not ``.j2``),
+and the link back is built only from a page address that ``normalise_page``
+accepted. Who a request came from is decided once, by ``TrustedProxies``.
 """
 from __future__ import annotations
 
 import hmac
+import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,19 +24,46 @@ from collections.abc import Callable
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, Response, jsonify, redirect, render_template, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from .form import Choices
-from .inbox import Inbox
+from .inbox import Erasure, Inbox, InboxError
+from .proxies import TrustedProxies
 from .ratelimit import RateLimit
-from .submission import check_form
+from .submission import check_form, page_of
 
-# 16 KB of what the reader wrote. Browsers percent-encode a plain form, so one
-# character can take up to 12 bytes on the wire: the transport limit leaves room
-# for 5,000 characters in any script, and the 16 KB applies once decoded.
+# 16 KB of what the reader wrote, counted in characters (so 5,000 emoji fit as
+# well as 5,000 letters). Browsers percent-encode a plain form, so one character
+# can take up to 12 bytes on the wire: the transport limit leaves room for
+# 5,000 characters of comments and 200 of organisation in any script.
 MAX_BODY = 16 * 1024
-MAX_TRANSPORT = 64 * 1024
+MAX_TRANSPORT = 96 * 1024
 API_MAX_LIMIT = 500
+MAX_CURSOR = 2**63 - 1  # SQLite's largest integer
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+_SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")  # as Inbox.add makes them (uuid4().hex)
+# A refused post (a mistake to correct) counts against its own limit, this many
+# times the limit on accepted posts, so a reader correcting a form is never locked out.
+REFUSED_FACTOR = 3
+# Wrong API tokens from one address in a minute before it must wait: a person
+# mistyping gets a few tries; a guesser gets ten a minute, not thousands a second.
+TOKEN_FAILURES_PER_MINUTE = 10
+MIN_TOKEN = 32  # characters
+# The refusal page is text, a link and its own <style>: no script, image, frame or form.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                           "form-action 'none'; frame-ancestors 'none'")
+MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+# "Bearer" in any case, then the token (RFC 6750's b64token), as one header.
+_BEARER = re.compile(r"(?i:bearer) +([A-Za-z0-9._~+/-]+=*)")
+
+
+def token_problem(token: str | None, token_env: str) -> str | None:
+    """Why the receiver must not start with this token, or None if it may (or the API is off)."""
+    if token is None or len(token) >= MIN_TOKEN:
+        return None
+    return (f"The token in {token_env} is {len(token)} characters long; it must be at least {MIN_TOKEN}, "
+            f"so it cannot be guessed. Make one with\n    {MAKE_TOKEN}\n"
+            f"and set {token_env} to it (and give the same token to the collector's sources.yml).")
 
 
 @dataclass(frozen=True)
@@ -40,6 +75,8 @@ class ReceiverConfig:
     rate_limit: int = 10  # posts a minute from one address; 0 for no limit
     token: str | None = None  # for GET /api/submissions; None turns the API off
     token_env: str = "SHOWCASE_FEEDBACK_TOKEN"
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, like "127.0.0.1/32").
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -54,8 +91,18 @@ class ReceiverConfig:
 def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] = time.time) -> Flask:
     """The receiver as a WSGI app, for waitress (or tests) to serve."""
     app = Flask(__name__)
+    # Flask autoescapes only templates named .html, .htm, .xml or .svg; ours end
+    # in .j2, so without this a posted value would be written out as markup.
+    app.jinja_options = {**app.jinja_options, "autoescape": True}
     app.config["MAX_CONTENT_LENGTH"] = MAX_TRANSPORT
     limiter = RateLimit(config.rate_limit)
+    refusals = RateLimit(config.rate_limit * REFUSED_FACTOR)
+    token_failures = RateLimit(TOKEN_FAILURES_PER_MINUTE)
+    proxies = TrustedProxies.of(config.trusted_proxies)
+
+    def client() -> str:
+        """Who sent this request, as far as it can be known (see ``feedback.proxies``)."""
+        return proxies.client(request.remote_addr or "", request.headers.getlist("X-Forwarded-For"))
 
     def wants_json() -> bool:
         return request.is_json or request.accept_mimetypes.best == "application/json"
@@ -63,20 +110,32 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
     def refuse(status: int, message: str, errors: dict[str, str] | None = None,
                headers: dict[str, str] | None = None) -> Response:
         """A refusal in the form the sender can show: JSON, or a page for a plain form."""
-        if wants_json() or request.path.startswith("/api/"):
+        if wants_json() or request.path != "/submit":
             body: dict[str, Any] = {"status": "refused", "message": message}
             if errors:
                 body["errors"] = errors
             response = jsonify(body)
         else:
-            page = request.form.get("page", "") if status != 413 else ""
-            back = _page_address(config.site_url, page)
+            written = request.form.get("page", "") if status != 413 else ""
+            page = page_of(written)  # only an address that passed the check makes the link back
+            back = config.site_url if page is None else _page_address(config.site_url, page)
             response = Response(render_template("refused.html.j2", message=message, errors=errors or {},
                                                 back=back, knows_page=back != config.site_url),
                                 mimetype="text/html")
         response.status_code = status
         response.headers.update(headers or {})
         return response
+
+    def refuse_post(status: int, message: str, errors: dict[str, str] | None = None) -> Response:
+        """A post refused: counted against the refused posts' own, higher limit."""
+        wait = refusals.retry_after(client())
+        if wait:
+            return too_many(wait)
+        return refuse(status, message, errors)
+
+    def too_many(wait: int) -> Response:
+        return refuse(429, f"Too many responses from your network in the last minute. "
+                      f"Please wait {wait} seconds and send it again.", headers={"Retry-After": str(wait)})
 
     @app.after_request
     def allow_site(response: Response) -> Response:
@@ -88,12 +147,23 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
         response.headers["Vary"] = "Origin"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "no-store"
+        # A second defence behind escaping: the receiver's pages need no script at all.
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
+
+    def too_long_message() -> str:
+        return (f"The feedback is too long to accept: the limit is {MAX_BODY // 1024} KB of text "
+                f"({MAX_BODY:,} characters). Shorten your comments and send it again.")
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> Response:
-        return refuse(413, f"The feedback is too long to accept: the limit is {MAX_BODY // 1024} KB. "
-                      "Shorten your comments and send it again.")
+        return refuse(413, too_long_message())
+
+    @app.errorhandler(MethodNotAllowed)
+    def wrong_method(error: MethodNotAllowed) -> Response:
+        allowed = sorted(error.valid_methods or ())
+        return refuse(405, f"{request.method} is not used here: this address takes {', '.join(allowed)}.",
+                      headers={"Allow": ", ".join(allowed)})
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -107,51 +177,111 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
     def submit() -> Response:
         origin = request.headers.get("Origin")
         if origin and origin != config.origin:
-            return refuse(403, f"This receiver only takes feedback from {config.origin}.")
-        wait = limiter.retry_after(request.remote_addr or "")
-        if wait:
-            return refuse(429, f"Too many responses from your network in the last minute. "
-                          f"Please wait {wait} seconds and send it again.", headers={"Retry-After": str(wait)})
+            return refuse_post(403, f"This receiver only takes feedback from {config.origin}.")
         if _content_size() > MAX_BODY:
-            raise RequestEntityTooLarge()
+            return refuse_post(413, too_long_message())
         form = _form_data()
         if form is None:
-            return refuse(400, "The feedback could not be read. Send the form again from the page.")
+            return refuse_post(400, "The feedback could not be read. Send the form again from the page.")
         checked = check_form(form, config.choices, clock())
         if checked.submission is None:
-            return refuse(400, "There is a problem with the feedback: "
-                          + "; ".join(m.rstrip(".") for m in checked.errors.values()) + ".",
-                          checked.errors)
-        stored = inbox.add(checked.submission)
+            return refuse_post(400, "There is a problem with the feedback: "
+                               + "; ".join(m.rstrip(".") for m in checked.errors.values()) + ".",
+                               checked.errors)
+        wait = limiter.retry_after(client())
+        if wait:
+            return too_many(wait)
+        try:
+            stored = inbox.add(checked.submission)
+        except InboxError:
+            return refuse(503, "The feedback could not be stored just now, so it was not received. "
+                          "Please send it again in a few minutes.", headers={"Retry-After": "60"})
         if wants_json():
             return _json({"status": "received", "id": stored.id}, 201)
         target = _page_address(config.site_url, checked.submission.page)
         return redirect(f"{target}?feedback=sent#feedback-sent", code=303)
 
-    @app.get("/api/submissions")
-    def submissions() -> Response:
+    def token_refusal() -> Response | None:
+        """The API's one token check (every /api/ route uses it): a refusal, or None to go on.
+
+        Wrong tokens are counted per address; past the limit every try waits,
+        the right token too, so a guesser learns nothing until the wait is over.
+        """
         if config.token is None:
             return refuse(401, f"The submissions API is off: start the receiver with {config.token_env} set.",
                           headers={"WWW-Authenticate": "Bearer"})
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {config.token}".encode()):
+        address = client()
+        wait = token_failures.wait(address)
+        if wait:
+            return refuse(429, f"Too many wrong tokens from your address in the last minute. Wait {wait} seconds, "
+                          "then send the right one.", headers={"Retry-After": str(wait)})
+        written = request.headers.get("Authorization")
+        given = _BEARER.fullmatch(written.strip()) if written is not None else None
+        if given is None or not hmac.compare_digest(given.group(1).encode(), config.token.encode()):
+            if written is not None:  # a wrong token is a guess; no token at all is not
+                token_failures.retry_after(address)
             return refuse(401, "A valid token is needed: send `Authorization: Bearer <token>`.",
                           headers={"WWW-Authenticate": "Bearer"})
-        try:
-            after = int(request.args.get("after") or 0)
-            limit = int(request.args.get("limit") or 100)
-        except ValueError:
-            return refuse(400, "`after` and `limit` must be whole numbers.")
-        if after < 0 or not 1 <= limit <= API_MAX_LIMIT:
-            return refuse(400, f"`after` must be 0 or more, and `limit` from 1 to {API_MAX_LIMIT}.")
+        return None
+
+    @app.get("/api/submissions")
+    def submissions() -> Response:
+        refused = token_refusal()
+        if refused is not None:
+            return refused
+        written_after, written_limit = request.args.get("after") or "0", request.args.get("limit") or "100"
+        if not (_WHOLE_NUMBER.fullmatch(written_after) and _WHOLE_NUMBER.fullmatch(written_limit)):
+            return refuse(400, "`after` and `limit` must be whole numbers, written with the digits 0 to 9.")
+        after, limit = int(written_after), int(written_limit)
+        if after > MAX_CURSOR or not 1 <= limit <= API_MAX_LIMIT:
+            return refuse(400, f"`after` must be a cursor this API gave (0 to {MAX_CURSOR}), "
+                          f"and `limit` from 1 to {API_MAX_LIMIT}.")
         rows = inbox.page(after, limit + 1)
         page, more = rows[:limit], len(rows) > limit
         return _json({"submissions": [row.as_json() for row in page],
                       "next": str(page[-1].seq) if page else str(after), "has_more": more}, 200)
 
+    @app.delete("/api/submissions/<ident>")
+    def erase(ident: str) -> Response:
+        """An erasure request: the submission goes for good; the inbox keeps only a hash of its id.
+
+        Asking again is harmless and says so, so a collector whose first try lost
+        its answer can retry and know the job is done.
+        """
+        refused = token_refusal()
+        if refused is not None:
+            return refused
+        if not _SUBMISSION_ID.fullmatch(ident):
+            return refuse(400, "That is not a submission id: use the `id` that GET /api/submissions gives "
+                          "(32 characters, each 0 to 9 or a to f).")
+        try:
+            outcome = inbox.erase(ident)
+        except InboxError as error:
+            return refuse(503, f"Nothing was erased, because {error} Then ask again.")
+        if outcome is Erasure.NOT_FOUND:
+            return _json({"status": outcome.value, "id": ident,
+                          "message": "There is no submission with this id here, and none was erased. "
+                                     "Check this is the receiver it was sent to."}, 404)
+        return _json({"status": outcome.value, "id": ident}, 200)
+
     @app.get("/health")
     def health() -> Response:
-        return _json({"status": "ok", "submissions": inbox.count()}, 200)
+        """"ok", or 503 "degraded" when the database cannot be written (posts would be refused).
+
+        Counts are for the token holder only: sent without a token, the answer
+        says nothing about how many people wrote.
+        """
+        body: dict[str, Any] = {"status": "ok"}
+        if "Authorization" in request.headers:
+            refused = token_refusal()
+            if refused is not None:
+                return refused
+            body["submissions"] = inbox.count()
+        problem = inbox.write_problem()
+        if problem is not None:
+            body.update(status="degraded", message=f"Feedback cannot be stored: {problem}")
+            return _json(body, 503)
+        return _json(body, 200)
 
     return app
 
@@ -163,17 +293,24 @@ def _json(body: dict[str, Any], status: int) -> Response:
 
 
 def _content_size() -> int:
-    """The body's size once percent-escapes are decoded: what the reader wrote."""
+    """The body's size in characters once percent-escapes are decoded: what the reader wrote."""
     raw = request.get_data(cache=True)  # kept, so the form is still parsed from it
     if request.mimetype == "application/x-www-form-urlencoded":
-        return len(unquote_to_bytes(raw.replace(b"+", b" ")))
-    return len(raw)
+        raw = unquote_to_bytes(raw.replace(b"+", b" "))
+    return len(raw.decode("utf-8", errors="replace"))
 
 
 def _form_data() -> dict[str, Any] | None:
-    """The fields of a form-encoded or JSON body."""
+    """The fields of a form-encoded or JSON body; None if it is neither.
+
+    JSON is parsed here rather than by Flask, which lets a RecursionError (JSON
+    nested thousands deep) through as a 500.
+    """
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = json.loads(request.get_data(cache=True))
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to read
+            return None
         return data if isinstance(data, dict) else None
     return request.form.to_dict()
 

@@ -1,21 +1,23 @@
-"""``showcase feedback serve``: the receiver under waitress, a production WSGI server."""
+"""``showcase feedback serve``: the receiver under waitress, a production WSGI server,
+with the guards against slow connections of ``feedback.connections``."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+from dataclasses import replace
 from pathlib import Path
-
-import waitress
 
 from generator.config import feedback_site_url
 from generator.problems import Problems
 from generator.project import Project
 from generator.read.taxonomy import read_taxonomy
 
+from .connections import make_server
 from .form import choices_for
 from .inbox import DEFAULT_DB, Inbox, InboxError
-from .receiver import MAX_TRANSPORT, ReceiverConfig, create_app
-
+from .proxies import ProxyError, TrustedProxies
+from .receiver import MAX_TRANSPORT, ReceiverConfig, create_app, token_problem
 
 
 def receiver_config(project: Project, rate_limit: int | None = None) -> tuple[ReceiverConfig, Problems]:
@@ -27,13 +29,23 @@ def receiver_config(project: Project, rate_limit: int | None = None) -> tuple[Re
     return ReceiverConfig(
         site_url=feedback_site_url(project.settings, project.site_url), choices=choices_for(taxonomy),
         rate_limit=feedback.rate_limit if rate_limit is None else rate_limit,
-        token=token, token_env=feedback.token_env), problems
+        token=token, token_env=feedback.token_env, trusted_proxies=tuple(feedback.trusted_proxies)), problems
 
 
 def run(project: Project, args: argparse.Namespace) -> int:
     config, problems = receiver_config(project, args.rate_limit)
     if problems.errors:
         print(problems.report())
+        return 1
+    short = token_problem(config.token, config.token_env)
+    if short is not None:
+        print(f"Not started: {short}")
+        return 1
+    config = replace(config, trusted_proxies=(*config.trusted_proxies, *(args.trusted_proxy or ())))
+    try:
+        proxies = TrustedProxies.of(config.trusted_proxies)
+    except ProxyError as error:
+        print(f"Not started: {error}")
         return 1
     db = Path(args.db) if args.db else project.root / DEFAULT_DB
     try:
@@ -45,9 +57,18 @@ def run(project: Project, args: argparse.Namespace) -> int:
           f"    Storing it in {db}")
     if config.token is None:
         print(f"    The submissions API is off: set {config.token_env} to turn it on.")
+    if config.trusted_proxies:
+        print(f"    Believing X-Forwarded-For only from {', '.join(config.trusted_proxies)}")
+    logging.basicConfig()  # waitress's warnings, as waitress.serve shows them
     try:
-        waitress.serve(create_app(config, inbox), host=args.host, port=args.port, threads=args.threads,
-                       max_request_body_size=2 * MAX_TRANSPORT, ident="showcase-feedback")
+        try:
+            server = make_server(create_app(config, inbox), host=args.host, port=args.port, threads=args.threads,
+                                 max_request_body_size=2 * MAX_TRANSPORT, proxies=proxies)
+        except OSError as error:
+            print(f"Not started: cannot listen on {args.host}:{args.port} ({error}). "
+                  "Choose another --port, or stop what is using it.")
+            return 1
+        server.run()
     finally:
         inbox.close()
     return 0

@@ -55,6 +55,16 @@ CREATE TABLE IF NOT EXISTS forgotten (
     digest       TEXT PRIMARY KEY,
     forgotten_at TEXT NOT NULL
 );
+-- Erased here, still to erase at the source (a receiver that could not be reached,
+-- or a source sources.yml no longer lists). Only the source's own id is kept, never
+-- what the response said, and only until the source confirms it is gone: without
+-- it, `showcase feedback forget --retry` could not finish the job.
+CREATE TABLE IF NOT EXISTS erase_at_source (
+    source       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    forgotten_at TEXT NOT NULL,
+    PRIMARY KEY (source, key)
+);
 """
 _FIELDS = ("source", "key", "page", "kind", "intention", "role", "rating", "comment", "consent", "spam",
            "received_at", "organisation", "email")
@@ -77,6 +87,15 @@ class Counts:
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class PendingErasure:
+    """A response erased from the store that its source still holds."""
+
+    source: str  # the source's name in sources.yml
+    key: str  # the source's own id for it
+    forgotten_at: str
 
 
 @dataclass(frozen=True)
@@ -182,16 +201,41 @@ class Store:
                        "decided_at = excluded.decided_at", (response_id, status, _now()))
         return True
 
-    def forget(self, response_id: int) -> bool:
-        """Erase a response for good (an erasure request); False if there is none."""
+    def forget(self, response_id: int, *, still_at_source: bool = False) -> bool:
+        """Erase a response for good (an erasure request); False if there is none.
+
+        ``still_at_source`` records, in the same transaction, that its source
+        still has to erase it (see ``pending_erasures``): a crash between the
+        two deletes then leaves a job to retry, never a response forgotten here
+        that the source silently keeps.
+        """
         with self._transaction() as db:
             row = db.execute("SELECT source, key FROM responses WHERE id = ?", (response_id,)).fetchone()
             if row is None:
                 return False
-            db.execute("INSERT OR IGNORE INTO forgotten (digest, forgotten_at) VALUES (?, ?)",
-                       (_digest(*row), _now()))
+            now = _now()
+            db.execute("INSERT OR IGNORE INTO forgotten (digest, forgotten_at) VALUES (?, ?)", (_digest(*row), now))
+            if still_at_source:
+                db.execute("INSERT OR IGNORE INTO erase_at_source (source, key, forgotten_at) VALUES (?, ?, ?)",
+                           (*row, now))
             db.execute("DELETE FROM responses WHERE id = ?", (response_id,))
         return True
+
+    def was_forgotten(self, source: str, key: str) -> bool:
+        """Whether this store erased that response on request (it keeps the hash only)."""
+        return self._db.execute("SELECT 1 FROM forgotten WHERE digest = ?", (_digest(source, key),)).fetchone() \
+            is not None
+
+    def pending_erasures(self) -> list[PendingErasure]:
+        """Responses erased here that their sources still hold, oldest first."""
+        rows = self._db.execute("SELECT source, key, forgotten_at FROM erase_at_source "
+                                "ORDER BY forgotten_at, source, key").fetchall()
+        return [PendingErasure(*row) for row in rows]
+
+    def erased_at_source(self, source: str, key: str) -> None:
+        """The source has confirmed the response is gone: forget its id too."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM erase_at_source WHERE source = ? AND key = ?", (source, key))
 
     @staticmethod
     def _stored(row: tuple) -> StoredResponse:

@@ -16,13 +16,15 @@ from .slugs import slugify
 
 
 def load_catalogue(project: Project, include_drafts: bool,
-                   cache: CaseCache | None = None) -> tuple[Catalogue, Problems]:
+                   cache: CaseCache | None = None, with_feedback: bool = True) -> tuple[Catalogue, Problems]:
     """Every case and chapter that can be shown, and every problem found.
 
     A file with errors is left out of the catalogue and reported, never
     guessed at, so a build either shows what the author wrote or says why not.
     ``cache`` (kept by `mkdocs serve` between rebuilds) skips reading case
     files whose bytes have not changed; the result is the same without it.
+    ``with_feedback=False`` leaves the published feedback unread: `showcase
+    feedback publish` needs the site's pages, not the file it is replacing.
     """
     problems = Problems()
     taxonomy_shown = project.shown(project.taxonomy_file)
@@ -41,7 +43,7 @@ def load_catalogue(project: Project, include_drafts: bool,
     check_toolkits(toolkits, problems)
     home = read_home(project.docs_dir, project.root, problems)
     published = project.root / project.settings.feedback.published_dir
-    feedback = read_published(published, project.shown(published), problems)
+    feedback = read_published(published, project.shown(published), problems) if with_feedback else None
     return Catalogue(taxonomy, cases, toolkits, home, feedback), problems
 
 

@@ -159,30 +159,41 @@ class ChartInfo:
     alt: str
 
 
+# A published count: a number, or a word for how it is hidden ("fewer": below the
+# threshold; "more": the threshold or more; "hidden"), as feedback/figures.py says.
+Figure = int | str
+
+
 @dataclass
 class PageFeedbackData:
-    """Published feedback on one page: counts, ratings and approved comments."""
+    """Published feedback on one page: counts, ratings and approved comments.
+
+    Below the threshold, ``count`` is "fewer" and the breakdowns are empty.
+    """
 
     page: str  # the page's address below the site root
-    count: int
-    by_intention: dict[str, int]
-    by_role: dict[str, int]
-    ratings: dict[str, int]
+    count: Figure
+    by_intention: dict[str, Figure] | str  # a breakdown is "hidden" when it is withheld whole
+    by_role: dict[str, Figure] | str
+    ratings: dict[str, Figure] | str  # empty when too few rated the page to show them
     rating_average: float | None
-    comments: list[dict[str, str]]
+    comments: list[dict[str, str | None]]  # {"month": "2025-01" or None, "text": ...}
     ratings_chart: ChartInfo | None = None
+    rated: Figure | None = None  # how many rated it; None when the page is below the threshold
 
 
 @dataclass
 class PublishedFeedback:
-    """The aggregated feedback the site shows. Nothing personal is in it."""
+    """The aggregated feedback the site shows. Nothing personal, and no count that singles anyone out."""
 
-    total: int
-    by_month: list[tuple[str, int]]
-    by_intention: dict[str, int]
-    by_role: dict[str, int]
+    total: Figure  # responses to the site's own pages
+    by_month: list[tuple[str, Figure]] | str  # a breakdown is "hidden" when it is withheld whole
+    by_intention: dict[str, Figure] | str
+    by_role: dict[str, Figure] | str
     pages: dict[str, PageFeedbackData]
     overview_charts: list[ChartInfo] = field(default_factory=list)
+    threshold: int = 5  # feedback.publish_threshold when it was published
+    other_pages: Figure = 0  # responses to addresses that are not the site's pages
 
 
 @dataclass

@@ -36,6 +36,7 @@ class Project:
     settings: Settings
     site_name: str = ""
     site_url: str = ""  # mkdocs.yml's `site_url`
+    directory_urls: bool = True  # mkdocs.yml's `use_directory_urls`: pages at cases/a/, or at cases/a.html
 
     @property
     def cases_dir(self) -> Path:
@@ -136,4 +137,5 @@ def load_project(config_file: Path) -> tuple[Project | None, Problems]:
     root = config_file.parent
     return Project(root=root, config_file=config_file, docs_dir=root / str(config.get("docs_dir") or "docs"),
                    settings=settings, site_name=str(config.get("site_name") or ""),
-                   site_url=str(config.get("site_url") or "")), problems
+                   site_url=str(config.get("site_url") or ""),
+                   directory_urls=config.get("use_directory_urls") is not False), problems

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
+from feedback.figures import Figure, words
 from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
 
 from . import addresses
@@ -40,6 +41,19 @@ class FeedbackTarget:
 
 PageRenderer = Callable[..., Any]  # Renderer.page(kind, src_uri, **context) -> PageSource
 
+def feedback_targets(catalogue: Catalogue, directory_urls: bool) -> dict[str, FeedbackTarget]:
+    """The pages that carry a form (every case and chapter), by the address the form sends.
+
+    `showcase feedback publish` publishes figures for these addresses and no
+    others, and the site shows feedback for them, so both use this.
+    """
+    targets = {addresses.url_of(addresses.case_page(c), directory_urls): FeedbackTarget(c.title, addresses.case_page(c))
+               for c in catalogue.cases}
+    targets |= {addresses.url_of(ch.src_uri, directory_urls): FeedbackTarget(ch.title, ch.src_uri)
+                for ch in catalogue.chapters}
+    return targets
+
+
 # The overview's table of the most responded-to pages stops here, so that the
 # page stays small however many pages have feedback; each case and chapter
 # links to its own feedback page from its summary line.
@@ -60,9 +74,7 @@ class FeedbackRenderer:
         self.month_name = month_name
         self.choices = choices_for(catalogue.taxonomy)
         # Feedback is keyed by page address; these are the pages that take it.
-        self.targets = {self._url(addresses.case_page(c)): FeedbackTarget(c.title, addresses.case_page(c))
-                        for c in catalogue.cases}
-        self.targets |= {self._url(ch.src_uri): FeedbackTarget(ch.title, ch.src_uri) for ch in catalogue.chapters}
+        self.targets = feedback_targets(catalogue, directory_urls)
 
     def _url(self, src_uri: str) -> str:
         return addresses.url_of(src_uri, self.directory_urls)
@@ -93,7 +105,12 @@ class FeedbackRenderer:
             return Markup("")
         return Markup(self.env.get_template("_feedback_summary.html.j2").render(
             page=page, link=lambda to: addresses.href(src_uri, to, self.directory_urls),
-            feedback_page=addresses.feedback_page(page.page)))
+            feedback_page=addresses.feedback_page(page.page), **self._figures(published.threshold)))
+
+    @staticmethod
+    def _figures(threshold: int) -> dict[str, Any]:
+        """What the templates need to show a count that may be hidden."""
+        return {"threshold": threshold, "shown": lambda figure: words(figure, threshold)}
 
     def pages(self) -> list[Any]:
         """The overview and a page for each case or chapter with responses."""
@@ -102,18 +119,24 @@ class FeedbackRenderer:
             return []
         intentions = dict((*INTENTIONS, NOT_GIVEN))
         roles = dict((*self.choices.roles, NOT_GIVEN))
-        rows = {"months": [(self.month_name(month), count) for month, count in published.by_month],
+        months = published.by_month
+        rows = {"months": months if isinstance(months, str) else [(self.month_name(m), n) for m, n in months],
                 "intentions": in_order(published.by_intention, intentions),
                 "roles": in_order(published.by_role, roles)}
-        ranked = sorted(published.pages.values(), key=lambda data: (-data.count, data.page))
+        figures = self._figures(published.threshold)
+        # Only pages the site still has (a page removed since the publish is left out, its
+        # address unprinted), ranked by what is published, never by a hidden number.
+        ranked = sorted((data for data in published.pages.values() if data.page in self.targets),
+                        key=lambda data: (-least(data.count, published.threshold), data.page))
         pages = [self.page("feedback_overview", addresses.FEEDBACK, feedback=published, rows=rows,
-                           targets=self.targets, ranked=ranked[:MOST_RESPONDED_ROWS], ranked_of=len(ranked))]
+                           targets=self.targets, ranked=ranked[:MOST_RESPONDED_ROWS], ranked_of=len(ranked),
+                           **figures)]
         for path, data in sorted(published.pages.items()):
             target = self.targets.get(path)
             if target is not None:
                 pages.append(self.page("feedback_page", addresses.feedback_page(path), data=data,
                                        target=target, intentions=in_order(data.by_intention, intentions),
-                                       roles=in_order(data.by_role, roles)))
+                                       roles=in_order(data.by_role, roles), **figures))
         return pages
 
     def static_files(self) -> list[StaticFile]:
@@ -125,7 +148,16 @@ class FeedbackRenderer:
         return [StaticFile(addresses.chart_file(c.name), c.file) for c in charts]
 
 
-def in_order(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int]]:
-    """(label, count) rows in the form's order, anything unexpected last."""
+def least(figure: Figure, threshold: int) -> int:
+    """The smallest number a published count can be: what ranking may use."""
+    if isinstance(figure, int):
+        return figure
+    return threshold if figure == "more" else 1
+
+
+def in_order(counts: dict[str, Figure] | str, labels: dict[str, str]) -> list[tuple[str, Figure]] | str:
+    """(label, count) rows in the form's order, anything unexpected last; a table withheld whole as it is."""
+    if isinstance(counts, str):
+        return counts
     known = [(labels[key], counts[key]) for key in labels if key in counts]
     return known + [(key, n) for key, n in counts.items() if key not in labels]

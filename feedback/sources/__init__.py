@@ -12,7 +12,8 @@ Every failure is a ``base.SourceError`` whose message names the source and
 what to check; report it and go on with the other sources.
 
 Modules: ``base`` (what a source is), ``http`` (the one HTTP client, with
-timeouts, retries and rate-limit manners), ``normalise`` (values to our
+timeouts, retries, rate-limit manners and limits on size, time and
+redirects, helped by ``body``, ``deadline`` and ``jsondata``), ``normalise`` (values to our
 vocabulary), ``web`` (what web sources share), one module per type
 (``receiver``, ``netlify``, ``formspree``, ``tally``, ``file``), ``config``.
 """

@@ -8,6 +8,7 @@ a caller may still collect from the sources that are right.
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,11 +32,13 @@ from .netlify import NetlifySource
 from .normalise import FIELDS
 from .receiver import ReceiverSource
 from .tally import TallySource
+from .web import LIMITS
 
 DEFAULT_SOURCES = "sources.yml"
 EXAMPLE = "feedback/sources.example.yml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMMON = ("values", "kind", "site_url")
+_WEB = tuple(LIMITS)  # every web source's limits: max_response_mb, max_minutes
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,12 @@ class SourceType:
 
 
 TYPES: dict[str, SourceType] = {
-    "receiver": SourceType(ReceiverSource, ("url", "token_env"), ("page_size",), ReceiverSource.max_page_size),
-    "netlify": SourceType(NetlifySource, ("form_id", "token_env"), ("url", "page_size"), NetlifySource.max_page_size),
-    "formspree": SourceType(FormspreeSource, ("form_id", "token_env"), ("url", "page_size", "auth"),
+    "receiver": SourceType(ReceiverSource, ("url", "token_env"), ("page_size", *_WEB), ReceiverSource.max_page_size),
+    "netlify": SourceType(NetlifySource, ("form_id", "token_env"), ("url", "page_size", *_WEB),
+                          NetlifySource.max_page_size),
+    "formspree": SourceType(FormspreeSource, ("form_id", "token_env"), ("url", "page_size", "auth", *_WEB),
                             FormspreeSource.max_page_size),
-    "tally": SourceType(TallySource, ("form_id", "token_env", "fields"), ("url",)),
+    "tally": SourceType(TallySource, ("form_id", "token_env", "fields"), ("url", *_WEB)),
     "file": SourceType(FileSource, ("path", "columns"),
                        ("format", "page", "date_format", "timezone", "encoding", "delimiter", "records")),
 }
@@ -211,6 +215,13 @@ def _check_values(problems: Problems, where: str, entry: Mapping, options: dict[
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= kind.max_page_size:
             bad("page_size", f"`page_size` must be a whole number from 1 to {kind.max_page_size}.",
                 "Leave it out to use the default.")
+    for option, largest in LIMITS.items():
+        if option in options:
+            value = options[option]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not 0 < value <= largest:
+                bad(option, f"`{option}` must be a number above 0 and at most {largest:,}, not {_shown(value)}.",
+                    _HINTS[option])
     if "auth" in options and options["auth"] not in AUTH_SCHEMES:
         bad("auth", f'`auth` must be "bearer" or "basic", not {_shown(options["auth"])}.',
             f'{did_you_mean(str(options["auth"]), list(AUTH_SCHEMES))}Leave it out to use bearer.')
@@ -349,6 +360,10 @@ _HINTS: dict[str, str] = {
                "form's address (after /f/), Tally in the form's address (after /r/ or /forms/).",
     "fields": 'Add `fields:` mapping our fields to your Tally questions, such as '
               '`fields: {intention: "What brings you here?", comment: "Comments"}`.',
+    "max_response_mb": "The most one answer from the service may hold, in megabytes after unpacking "
+                       "(default 20). Leave it out unless this form's pages really are bigger.",
+    "max_minutes": "The longest, in minutes, that collecting from this source may take (default 10). "
+                   "Leave it out unless the service is really that slow.",
     "path": "Add `path:` with the export file, relative to the folder of sources.yml.",
     "columns": 'Add `columns:` mapping our fields to the export\'s column headings, such as '
                '`columns: {received_at: "Timestamp", page: "Page URL", comment: "Comments"}`.',

@@ -8,7 +8,6 @@ id column when one is named, else by the hash of the row's content.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from ..form import Choices
 from ..model import Page, Response
 from .base import SourceConfig, SourceError
+from .jsondata import JsonProblem, load_json
 from .normalise import FIELDS, Normaliser, content_key, option, zone_of
 
 FORMATS = ("csv", "json")
@@ -114,10 +114,10 @@ class FileSource:
 
     def _json(self, content: str) -> list[tuple[int, str, dict[str, Any]]]:
         try:
-            data = json.loads(content)
-        except json.JSONDecodeError as error:
-            raise SourceError(f'Source "{self.name}": {self.path} is not valid JSON ({error.msg} at line '
-                              f"{error.lineno}, column {error.colno}).") from error
+            data = load_json(content)
+        except JsonProblem as error:
+            raise SourceError(f'Source "{self.name}": {self.path} is not JSON the collector can read '
+                              f"({error.reason}). Export it again from the survey tool.") from error
         if self.records_key:
             if not isinstance(data, dict) or self.records_key not in data:
                 raise SourceError(f'Source "{self.name}": {self.path} has no "{self.records_key}" at the top '

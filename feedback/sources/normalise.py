@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..form import HONEYPOT, KINDS, RATINGS, Choices
 from ..model import Response
+from ..pages import normalise_page
 from .base import SourceConfig, SourceError
 
 # Our form's own field names, as netlify's `data` and formspree's records carry them.
@@ -41,6 +42,13 @@ def single(value: Any) -> Any:
             return value[0]
         return ", ".join(str(v) for v in value if v is not None)
     return value
+
+
+def shown(value: Any, most: int = 60) -> str:
+    """A value from a stranger as it is written, shortened for a message:
+    a 20 MB field must not become a 20 MB error message."""
+    written = repr(value) if len(str(value)) <= 10 * most else repr(str(value)[:most + 1])
+    return written if len(written) <= most else written[:most] + "..."
 
 
 def text(value: Any) -> str:
@@ -76,8 +84,10 @@ def rating_of(value: Any) -> int | None:
     value = single(value)
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        number = int(value) if float(value).is_integer() else None
+    if isinstance(value, int):
+        number = value  # not float(value): a 400-digit number would not fit in one
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None  # NaN and infinity are not whole numbers
     else:
         match = _LEADING_NUMBER.match(str(value))
         number = int(match.group(1)) if match else None
@@ -114,7 +124,10 @@ def time_of(value: Any, date_format: str | None = None, zone: tzinfo = UTC) -> s
         moment = datetime.fromisoformat(written.replace("Z", "+00:00") if written.endswith("Z") else written)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    except OverflowError as error:  # 9999-12-31 in a zone west of UTC: after the last date Python can hold
+        raise ValueError("the time is outside the years 1 to 9999") from error
 
 
 def moment_of(iso: str) -> datetime:
@@ -124,30 +137,46 @@ def moment_of(iso: str) -> datetime:
 
 
 def page_of(value: Any, site_url: str = "") -> str:
-    """The page's path below the site, as our form sends it ("cases/a/").
+    """The page's path below the site, as our form sends it ("cases/a/"),
+    made into the one form of a page address by ``pages.normalise_page``.
 
     Full addresses and root-relative paths are cut to the part below
     ``site_url`` (or below the host when no site_url is set). Raises
-    ValueError for an address on another site.
+    ValueError for an address on another site; the normaliser then stores
+    "" and the collector's summary counts it, because a wrong site_url is
+    the usual cause and the person collecting must hear about it. An address that
+    cannot be a page of any site (1,000 characters, ``..``, odd characters)
+    comes from a stranger, so it becomes "" (no page: it counts towards
+    "other pages" and is never printed; the original stays in ``raw``)
+    rather than an error that would stop the source at that record for ever.
     """
+    below = _below_site(value, site_url)
+    return (normalise_page(below) or "") if below else ""
+
+
+def _below_site(value: Any, site_url: str) -> str:
+    """The part of the address below ``site_url``, not yet normalised."""
     written = text(value)
     if not written:
         return ""
-    parts = urlsplit(written)
+    try:
+        parts = urlsplit(written)
+    except ValueError:  # "http://[::1/": no page of any site; see page_of
+        return ""
     site = urlsplit(site_url) if site_url else None
     site_path = site.path if site and site.path.endswith("/") else (site.path + "/" if site else "/")
     if parts.scheme in ("http", "https"):
         if site and (parts.netloc.casefold() != site.netloc.casefold()):
-            raise ValueError(f"{written} is not on the site {site_url}")
+            raise ValueError(f"{shown(written)} is not on the site {site_url}")
         path = parts.path or "/"
     elif parts.scheme or parts.netloc:
-        raise ValueError(f"{written} is not a page address")
+        raise ValueError(f"{shown(written)} is not a page address")
     elif parts.path.startswith("/"):
         path = parts.path
     else:
         return parts.path
     if not (path + "/").startswith(site_path) and path != site_path.rstrip("/"):
-        raise ValueError(f"{written} is not below the site's address {site_url}")
+        raise ValueError(f"{shown(written)} is not below the site's address {site_url}")
     return path[len(site_path):] if path.startswith(site_path) else ""
 
 
@@ -238,13 +267,14 @@ class Normaliser:
             when = time_of(received_at, date_format, zone)
         except ValueError as error:
             expected = f" in the format {date_format}" if date_format else " in ISO 8601, like 2024-05-01T09:30:00Z"
-            raise SourceError(f'Source "{self.source}": {where} has the time {text(received_at)!r}, which '
+            raise SourceError(f'Source "{self.source}": {where} has the time {shown(text(received_at))}, which '
                               f"cannot be read ({error}). Times must be{expected}.") from error
         try:
             page = page_of(fields.get("page"), self.site_url)
-        except ValueError as error:
-            raise SourceError(f'Source "{self.source}": {where} is for a page that is not on this site '
-                              f"({error}). Check site_url for this source in sources.yml.") from error
+        except ValueError:
+            # Anyone can post any address to a hosted form, so another site's address must not stop the
+            # source for ever: it counts towards "other pages", and the summary says how many there were.
+            page = ""
         kind = fold(text(fields.get("kind")))
         honeypot = text(fields.get(HONEYPOT)) or text(fields.get("_gotcha"))
         return Response(

@@ -1,6 +1,7 @@
 """What the web sources share: options, the token, and the HTTP client."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -10,8 +11,12 @@ import requests
 from ..form import Choices
 from ..model import Page
 from .base import SourceConfig, SourceError
-from .http import HttpClient, HttpRun, JsonReply
-from .normalise import Normaliser, option, token_of
+from .http import MEGABYTE, HttpClient, HttpRun, JsonReply
+from .normalise import Normaliser, option, shown, token_of
+
+# The limits a source may set in sources.yml, with the largest each may be:
+# a limit is there to be met, so it cannot be switched off.
+LIMITS = {"max_response_mb": 1000, "max_minutes": 24 * 60}
 
 
 def client_of(http: HttpClient | requests.Session | None) -> HttpClient:
@@ -51,6 +56,10 @@ class WebSource:
         self.page_size: int = option(config, "page_size", int, self.default_page_size)
         if not 1 <= self.page_size <= self.max_page_size:
             raise SourceError(f'Source "{self.name}": page_size must be from 1 to {self.max_page_size}.')
+        megabytes = limit_of(config, "max_response_mb")
+        minutes = limit_of(config, "max_minutes")
+        self.max_bytes: int | None = round(megabytes * MEGABYTE) if megabytes else None  # None: the client's
+        self.time_limit: float | None = minutes * 60 if minutes else None
 
     @property
     def form_url(self) -> str:
@@ -68,7 +77,8 @@ class WebSource:
         """A run, and the Authorization header; reads the token now, so a
         missing variable is reported when the pull starts."""
         token = token_of(self.config)
-        run = self.http.run(self.name, service=self.service, check=self.check(), token_env=self.token_env)
+        run = self.http.run(self.name, service=self.service, check=self.check(), token_env=self.token_env,
+                            max_bytes=self.max_bytes, time_limit=self.time_limit)
         return run, {"Authorization": f"Bearer {token}"}
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
@@ -91,8 +101,21 @@ class WebSource:
         value = record.get(name)
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
             raise SourceError(f'Source "{self.name}": {what} from {reply.url} has no usable "{name}" '
-                              f"({value!r}). {self.service} may have changed its API.")
+                              f"({shown(value)}). {self.service} may have changed its API.")
         return value
+
+
+def limit_of(config: SourceConfig, name: str) -> float | None:
+    """A limit from sources.yml (see LIMITS): a number above 0 and at most its largest, or None if not set."""
+    value = config.options.get(name)
+    if value is None:
+        return None
+    largest = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 < value <= largest:
+        raise SourceError(f'Source "{config.name}": {name} must be a number above 0 and at most {largest:,}, '
+                          f"not {shown(value)}. Leave it out to use the default.")
+    return float(value)
 
 
 def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:

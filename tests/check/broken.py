@@ -324,6 +324,14 @@ BROKEN: dict[str, Broken] = {
         {}, [Expect("mkdocs.yml", 5, "in `sections` has an option it does not know.",
                     "Each section takes a `title` and, optionally, `required: true` or `required: false`.")],
         options={"sections": ["Summary", {"title": "Costs", "requird": False}]}),
+    "config-trusted-proxy": Broken(
+        {}, [Expect("mkdocs.yml", 6, "`proxy.example` in `trusted_proxies` is not an IP address.",
+                    "Write the proxy's own address as it connects to the receiver, like 127.0.0.1")],
+        options={"feedback": {"trusted_proxies": ["127.0.0.1", "proxy.example"]}}),
+    "config-publish-threshold": Broken(
+        {}, [Expect("mkdocs.yml", 6, "The option `publish_threshold` is 1, so a published figure could single out one reader.",
+                    "Use 3 or more")],
+        options={"feedback": {"publish_threshold": 1}}),
 }
 
 CONFIG = {name for name in BROKEN if name.startswith("config-")}

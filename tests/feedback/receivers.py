@@ -12,6 +12,7 @@ and straight from the SQLite file with a separate connection.
 """
 from __future__ import annotations
 
+import functools
 import socket
 import sqlite3
 import subprocess
@@ -30,7 +31,7 @@ import requests
 from tests.builds import BIN, quiet_env
 
 TOKEN_ENV = "SHOWCASE_FEEDBACK_TOKEN"
-TOKEN = "test-token-0123456789abcdef"
+TOKEN = "test-token-0123456789abcdef-0123456789abcdef"  # at least 32 characters, as the receiver needs
 # A case page and a chapter page of the example site.
 CASE_PAGE = "cases/learner-council-hmp-eastwold/"
 CHAPTER_PAGE = "toolkit/learner-voice/getting-started/"
@@ -146,20 +147,26 @@ def wait_for_health(url: str, process: subprocess.Popen[bytes] | None = None, se
 @contextmanager
 def cli_receiver(project: Path, db: Path, *, token: str | None = TOKEN, rate_limit: int | None = 0,
                  site_url: str = "", port: int | None = None,
-                 extra_args: tuple[str, ...] = ()) -> Iterator[Receiver]:
-    """``showcase feedback serve --port P --db DB`` run in ``project``, as an operator runs it."""
+                 extra_args: tuple[str, ...] = (), file_size_limit: int | None = None,
+                 log: Path | None = None) -> Iterator[Receiver]:
+    """``showcase feedback serve --port P --db DB`` run in ``project``, as an operator runs it.
+
+    ``file_size_limit``: the largest file, in bytes, the receiver may write
+    (RLIMIT_FSIZE), to try a full disk without filling one."""
     env = quiet_env()
     env.pop(TOKEN_ENV, None)
     if token is not None:
         env[TOKEN_ENV] = token
-    log = db.with_suffix(".log")
+    log = log or db.with_suffix(".log")
     for _attempt in range(5):  # another program may take the free port between choosing it and binding
         chosen = port or free_port()
         command = [str(BIN / "showcase"), "feedback", "serve", "--port", str(chosen), "--db", str(db), *extra_args]
         if rate_limit is not None:
             command += ["--rate-limit", str(rate_limit)]
         with log.open("wb") as out:
-            process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                       preexec_fn=None if file_size_limit is None else
+                                       functools.partial(_limit_file_size, file_size_limit))
         url = f"http://127.0.0.1:{chosen}"
         if wait_for_health(url, process):
             break
@@ -175,6 +182,14 @@ def cli_receiver(project: Path, db: Path, *, token: str | None = TOKEN, rate_lim
         stop_process(process)
 
 
+def _limit_file_size(size: int) -> None:
+    """In the child, before it runs: writing past ``size`` bytes fails with EFBIG, as a full disk
+    fails with ENOSPC (Python ignores SIGXFSZ, so the write fails instead of killing it)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
@@ -187,17 +202,20 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def threaded_receiver(config: Any, db: Path, clock: Callable[[], float] = time.time,
-                      threads: int = 4) -> Iterator[Receiver]:
-    """``create_app`` served by waitress in a thread of this process, on a free port."""
-    import waitress
+                      threads: int = 4, **guards: Any) -> Iterator[Receiver]:
+    """``create_app`` served in a thread of this process, on a free port, by the same
+    guarded waitress server as ``showcase feedback serve`` (``guards``: its deadline and caps)."""
     from waitress import wasyncore
 
+    from feedback.connections import make_server
     from feedback.inbox import Inbox
-    from feedback.receiver import create_app
+    from feedback.proxies import TrustedProxies
+    from feedback.receiver import MAX_TRANSPORT, create_app
 
     inbox = Inbox(db)
-    server = waitress.create_server(create_app(config, inbox, clock=clock), host="127.0.0.1", port=0,
-                                    threads=threads)
+    server = make_server(create_app(config, inbox, clock=clock), host="127.0.0.1", port=0, threads=threads,
+                         max_request_body_size=2 * MAX_TRANSPORT,
+                         proxies=TrustedProxies.of(config.trusted_proxies), **guards)
     thread = threading.Thread(target=server.run, name="feedback-receiver", daemon=True)
     thread.start()
     try:

@@ -240,7 +240,8 @@ def test_api_pages_through_everything_in_a_stable_order(cli: Receiver) -> None:
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Bearer {TOKEN}x", TOKEN,
-                                           f"Basic {TOKEN}", "Bearer ", f"bearer  {TOKEN}"])
+                                           f"Basic {TOKEN}", "Bearer ", f"bearer {TOKEN}x",
+                                           f"Bearer {TOKEN} {TOKEN}", f"Bearer {TOKEN[:-1]}"])
 def test_api_without_the_right_token_returns_nothing(cli: Receiver, authorization: str | None) -> None:
     assert cli.post_json(valid_form(comments=marker())).status_code == 201  # there is something to hide
     headers = {"Authorization": authorization} if authorization is not None else {}
@@ -252,8 +253,19 @@ def test_api_without_the_right_token_returns_nothing(cli: Receiver, authorizatio
     assert "marker-" not in response.text and "@" not in response.text
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR", "Bearer  "])
+def test_the_bearer_scheme_is_matched_without_regard_to_case(cli: Receiver, scheme: str) -> None:
+    """RFC 9110: the scheme is case-insensitive (and RFC 6750 allows one or more spaces)."""
+    response = requests.get(f"{cli.url}/api/submissions", headers={"Authorization": f"{scheme} {TOKEN}"},
+                            timeout=5)
+    assert response.status_code == 200, response.text
+    assert "submissions" in response.json()
+
+
 @pytest.mark.parametrize("params", [{"limit": "0"}, {"limit": "501"}, {"limit": "ten"}, {"after": "-1"},
-                                    {"after": "abc"}])
+                                    {"after": "abc"}, {"after": str(2**64)}, {"after": str(2**63)},
+                                    {"after": "9" * 400}, {"limit": str(2**64)}, {"after": "١٢"},
+                                    {"after": "1_000"}, {"after": " 12"}])
 def test_api_refuses_bad_paging(cli: Receiver, params: dict[str, str]) -> None:
     response = requests.get(f"{cli.url}/api/submissions", params=params,
                             headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
@@ -435,7 +447,8 @@ def test_a_page_off_the_site_is_refused_and_never_redirected_to(cli: Receiver, p
 @pytest.mark.parametrize(("page", "location"), [
     ("cases/", f"{SITE_URL}cases/"),
     ("about/index.html", f"{SITE_URL}about/index.html"),
-    ("~team/notes", f"{SITE_URL}~team/notes"),
+    ("~team/notes", f"{SITE_URL}~team/notes/"),  # normalised: one trailing slash
+    ("Cases/Learner-Council-HMP-Eastwold", f"{SITE_URL}Cases/Learner-Council-HMP-Eastwold/"),  # case kept
 ])
 def test_every_page_on_the_site_is_redirected_to_on_the_site(cli: Receiver, page: str, location: str) -> None:
     response = cli.post(valid_form(page=page, comments=marker()))

@@ -145,8 +145,10 @@ def test_a_store_that_cannot_be_opened_is_reported(project: Path, tmp_path: Path
 def test_forget_deletes_for_good(project: Path, store_path: Path) -> None:
     erase = entry("erase", "ERASE-ME: my details.", decision="approved")
     ids = filled(store_path, [erase, entry("keep", "Keep.")])
-    out = run(project, "forget", str(ids["erase"]), "--store", str(store_path))
+    # No sources.yml here, so the source it came from cannot be asked to delete it too: exit 1, and say so.
+    out = run(project, "forget", str(ids["erase"]), "--store", str(store_path), expect=1)
     assert out.startswith(f"Deleted #{ids['erase']} for good; later collections will not bring it back.")
+    assert "showcase feedback forget --retry" in out
     assert status(store_path, ids["erase"]) is None
     store = Store(store_path)
     try:
@@ -172,7 +174,7 @@ def test_publish_then_decide_then_publish_again(project: Path, store_path: Path,
     withdraw = entry("withdraw", "WITHDRAW-ME: consent taken back.", decision="approved")
     edit = entry("edit", "EDIT-ME: first words.", decision="approved")
     reject = entry("reject", "REJECT-ME: rejected later.")
-    ids = filled(store_path, [keep, withdraw, edit, reject])
+    ids = filled(store_path, [keep, withdraw, edit, reject, entry("fifth", "")])  # five: enough to publish figures
     run(project, "approve", str(ids["reject"]), "--store", str(store_path))
 
     out = run(project, "publish", "--store", str(store_path), "--out", str(out_dir))
@@ -198,7 +200,7 @@ def test_publish_then_decide_then_publish_again(project: Path, store_path: Path,
     published = json.loads((out_dir / "feedback.json").read_text(encoding="utf-8"))
     comments = [c["text"] for page in published["pages"].values() for c in page["comments"]]
     assert comments == ["KEEP-ME: stays."]
-    assert published["total"] == 4  # taken off the pages, still counted
+    assert published["total"] == 5  # taken off the pages, still counted
 
 
 def test_publish_writes_to_the_configured_folder_by_default(project: Path, tmp_path: Path) -> None:

@@ -16,19 +16,31 @@ import pytest
 
 import feedback.publish as publish_module
 from feedback.form import Choices
-from feedback.publish import publish
+from feedback.pages import SitePages
+from feedback.publish import publish as publish_to
 from feedback.store import Store
 from generator.problems import Problems
 from generator.read.feedback_data import read_published
 
 from .data import (APPROVED_ONE, APPROVED_TWO, APPROVED_TWO_PUBLISHED, CHAPTER_COMMENT, EXPECTED_A, EXPECTED_B,
-                   EXPECTED_CHAPTER, EXPECTED_INTENTIONS, EXPECTED_MONTHS, EXPECTED_ROLES, EXPECTED_TOTAL, GONE_PAGE,
-                   HOSTILE, PERSONAL, UNPUBLISHED, UNPUBLISHED_MARKERS, Entry, FeedbackSite, at, case_a_entries,
-                   case_b_entries, chapter_entries, fill)
+                   EXPECTED_C, EXPECTED_CHAPTER, EXPECTED_INTENTIONS, EXPECTED_MONTHS, EXPECTED_ROLES, EXPECTED_TOTAL,
+                   GONE_PAGE, HOSTILE, PERSONAL, THRESHOLD, UNPUBLISHED, UNPUBLISHED_MARKERS, Entry, FeedbackSite, at,
+                   case_a_entries, case_b_entries, chapter_entries, fill)
 
 PAGE_A = "cases/a/"
 PAGE_B = "cases/b/"
 CHAPTER = "toolkit/t/chapter/"
+SITE = SitePages.of([PAGE_A, PAGE_B, CHAPTER])
+
+
+def publish(store: Store, choices: Choices, out: Path):
+    """Publish for this file's three-page site, with the default threshold."""
+    return publish_to(store, choices, out, SITE)
+
+
+def five(key: str, page: str, day: str, rating: int | None = 5, role: str = "prison") -> list[Entry]:
+    """Five responses alike: enough to be published (the threshold is 5)."""
+    return [Entry(f"{key}{n}", page, "case", at(day), "practice", role, rating) for n in range(THRESHOLD)]
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -57,38 +69,45 @@ def test_no_personal_data_or_unpublished_comment_anywhere_in_the_folder(fsite: F
     assert "feedback.json" in files
     everything = b"\n".join(files.values())
     for detail in (*PERSONAL, APPROVED_TWO, *UNPUBLISHED, *UNPUBLISHED_MARKERS, "spammer@spam.invalid",
-                   "spam.invalid", "test-source", "T10:30"):
+                   "spam.invalid", "test-source", "T10:30", GONE_PAGE, "cases/gone-", "__pwned=9"):
         assert detail.encode() not in everything, f"{detail!r} was published"
     for name in files:
         assert not name.endswith((".sqlite3", ".tmp", "-wal", "-shm")), name
         assert not Path(name).name.startswith("."), name
 
 
-def test_the_numbers_are_the_stores_without_spam(fsite: FeedbackSite, published_json: dict) -> None:
+def test_the_numbers_are_the_stores_without_spam_and_small_ones_hidden(fsite: FeedbackSite,
+                                                                       published_json: dict) -> None:
     data = published_json
+    assert (data["version"], data["threshold"]) == (2, THRESHOLD)
     assert data["total"] == EXPECTED_TOTAL
     assert [tuple(m) for m in data["by_month"]] == EXPECTED_MONTHS
     assert data["by_intention"] == EXPECTED_INTENTIONS
     assert data["by_role"] == EXPECTED_ROLES
+    assert data["other_pages"] == "fewer"  # the one response to an address the site does not have
     pages = data["pages"]
-    assert set(pages) == {fsite.case_a.url, fsite.case_b.url, fsite.case_c.url, fsite.chapter.url, GONE_PAGE}
-    for url, expected in ((fsite.case_a.url, EXPECTED_A), (fsite.chapter.url, EXPECTED_CHAPTER),
-                          (fsite.case_b.url, EXPECTED_B)):
-        page = pages[url]
-        for name in ("count", "by_intention", "by_role", "ratings", "rating_average"):
-            assert page[name] == expected[name], (url, name)
-    assert pages[fsite.case_c.url]["count"] == len(HOSTILE)
+    assert set(pages) == {fsite.case_a.url, fsite.case_b.url, fsite.case_c.url, fsite.chapter.url}
+    for url, expected in ((fsite.case_a.url, EXPECTED_A), (fsite.case_c.url, EXPECTED_C)):
+        for name in ("count", "by_intention", "by_role", "rated", "ratings", "rating_average"):
+            assert pages[url][name] == expected[name], (url, name)
+    for url, expected in ((fsite.chapter.url, EXPECTED_CHAPTER), (fsite.case_b.url, EXPECTED_B)):
+        page = pages[url]  # below the threshold: that, and nothing else
+        assert (page["count"], page["by_intention"], page["by_role"], page["rated"], page["ratings"],
+                page["rating_average"], page["ratings_chart"]) == (expected["count"], {}, {}, None, {}, None, None)
 
 
 def test_only_approved_consented_comments_redacted(fsite: FeedbackSite, published_json: dict) -> None:
     pages = published_json["pages"]
-    assert pages[fsite.case_a.url]["comments"] == [{"month": "2025-01", "text": APPROVED_ONE},
-                                                   {"month": "2025-01", "text": APPROVED_TWO_PUBLISHED}]
-    assert pages[fsite.chapter.url]["comments"] == [{"month": "2025-03", "text": CHAPTER_COMMENT}]
+    # Without a month: case A had 2 responses in January, the chapter 2 in March (fewer than 5).
+    assert pages[fsite.case_a.url]["comments"] == [{"month": None, "text": APPROVED_ONE},
+                                                   {"month": None, "text": APPROVED_TWO_PUBLISHED}]
+    assert pages[fsite.chapter.url]["comments"] == [{"month": None, "text": CHAPTER_COMMENT}]
     assert pages[fsite.case_b.url]["comments"] == []
-    # Published as written, but with carriage returns as the line breaks they are.
+    # Published as written, but with carriage returns as the line breaks they are; with their
+    # month, as case C had 17 responses that month.
     assert [c["text"] for c in pages[fsite.case_c.url]["comments"]] == [
         t.replace("\r\n", "\n").replace("\r", "\n").strip() for t in HOSTILE.values()]
+    assert {c["month"] for c in pages[fsite.case_c.url]["comments"]} == {"2025-03"}
 
 
 def test_charts_are_the_ones_listed_and_each_has_alt_text(fsite: FeedbackSite, published_json: dict) -> None:
@@ -99,21 +118,21 @@ def test_charts_are_the_ones_listed_and_each_has_alt_text(fsite: FeedbackSite, p
     assert [c["file"] for c in published_json["overview_charts"]] == [
         "charts/overview-months.svg", "charts/overview-intentions.svg", "charts/overview-roles.svg"]
     rated = {url for url, p in published_json["pages"].items() if p["ratings_chart"]}
-    assert rated == {fsite.case_a.url, fsite.case_b.url, fsite.chapter.url}  # the others have no ratings
+    assert rated == {fsite.case_a.url}  # C has no ratings; B and the chapter are below the threshold
     for chart in listed:
         assert chart["title"].strip()
         assert chart["alt"].startswith("Bar chart, ") and chart["alt"].endswith(".")
     months = published_json["overview_charts"][0]["alt"]
-    assert months == f"Bar chart, responses by month. Jan 2025: 3; Feb 2025: 0; Mar 2025: {EXPECTED_TOTAL - 3}."
+    assert months == "Bar chart, responses by month. Jan 2025: fewer than 5; Feb 2025: 0; Mar 2025: 5 or more."
     roles = published_json["overview_charts"][2]["alt"]
-    assert f"Charity: {EXPECTED_ROLES['charity']}" in roles and "Not given: 1" in roles
+    assert f"Charity: {EXPECTED_ROLES['charity']}" in roles and "Not given: fewer than 5" in roles
     ratings = published_json["pages"][fsite.case_a.url]["ratings_chart"]["alt"]
-    assert ratings.endswith("1: 0; 2: 0; 3: 1; 4: 2; 5: 2.")
+    assert ratings.endswith("1: 0; 2: 0; 3: fewer than 5; 4: fewer than 5; 5: fewer than 5.")
 
 
 def test_charts_are_plain_svg_with_no_script_and_no_external_reference(fsite: FeedbackSite) -> None:
     charts = sorted((fsite.published / "charts").glob("*.svg"))
-    assert len(charts) == 6
+    assert len(charts) == 4
     for chart in charts:
         text = chart.read_text(encoding="utf-8")
         root = ET.fromstring(text.split("\n", 3)[3] if text.startswith("<?xml") else text)
@@ -136,10 +155,8 @@ def test_charts_are_plain_svg_with_no_script_and_no_external_reference(fsite: Fe
 def test_a_second_publish_of_the_same_data_writes_nothing(store: Store, choices: Choices, tmp_path: Path) -> None:
     out = tmp_path / "published"
     first = publish(small_store(store), choices, out)
-    assert sorted(first.changed) == ["charts/cases-a-ratings.svg", "charts/cases-b-ratings.svg",
-                                     "charts/overview-intentions.svg", "charts/overview-months.svg",
-                                     "charts/overview-roles.svg", "charts/toolkit-t-chapter-ratings.svg",
-                                     "feedback.json"]
+    assert sorted(first.changed) == ["charts/cases-a-ratings.svg", "charts/overview-intentions.svg",
+                                     "charts/overview-months.svg", "charts/overview-roles.svg", "feedback.json"]
     assert first.removed == [] and first.unchanged == []
     before = snapshot(out)
     second = publish(store, choices, out)
@@ -179,10 +196,12 @@ def test_the_data_file_is_written_after_its_charts(store: Store, choices: Choice
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopped while writing feedback.json, the folder still reads: no chart it names is missing."""
     out = tmp_path / "published"
-    fill(store, [Entry("x", PAGE_A, "case", at("2025-01-01"), "practice", "prison", 5)])
+    fill(store, five("x", PAGE_A, "2025-01-01"))
     publish(store, choices, out)
-    store.forget(store.responses()[0].id)
-    fill(store, [Entry("y", PAGE_B, "case", at("2025-02-01"), "similar", "college", 3)])
+    assert (out / "charts" / "cases-a-ratings.svg").is_file()
+    for stored in store.responses():
+        store.forget(stored.id)
+    fill(store, five("y", PAGE_B, "2025-02-01", 3))
     real_replace = os.replace
 
     def fail_on_data(source: str, target: str | Path) -> None:
@@ -201,16 +220,17 @@ def test_the_data_file_is_written_after_its_charts(store: Store, choices: Choice
 
 def test_stale_charts_are_removed(store: Store, choices: Choices, tmp_path: Path) -> None:
     out = tmp_path / "published"
-    ids = fill(store, [Entry("x", PAGE_A, "case", at("2025-01-01"), "practice", "prison", 5),
-                       Entry("y", PAGE_B, "case", at("2025-02-01"), "similar", "college", 3)])
+    ids = fill(store, five("x", PAGE_A, "2025-01-01") + five("y", PAGE_B, "2025-02-01", 3))
     publish(store, choices, out)
     assert (out / "charts" / "cases-a-ratings.svg").is_file()
-    store.forget(ids["x"])
+    for n in range(THRESHOLD):
+        store.forget(ids[f"x{n}"])
     written = publish(store, choices, out)
     assert written.removed == ["charts/cases-a-ratings.svg"]
     assert not (out / "charts" / "cases-a-ratings.svg").exists()
     assert "cases-a-ratings" not in (out / "feedback.json").read_text(encoding="utf-8")
-    store.forget(ids["y"])
+    for n in range(THRESHOLD):
+        store.forget(ids[f"y{n}"])
     written = publish(store, choices, out)
     assert sorted(written.removed) == ["charts/cases-b-ratings.svg", "charts/overview-intentions.svg",
                                        "charts/overview-months.svg", "charts/overview-roles.svg"]
@@ -233,7 +253,7 @@ def test_spam_alone_publishes_nothing(store: Store, choices: Choices, tmp_path: 
 @pytest.mark.parametrize("label", ["Budget $5 to $10 a head", r"Paths like C:\$x\$ and $\frac$"])
 def test_chart_labels_are_drawn_as_written(store: Store, tmp_path: Path, label: str) -> None:
     """Role labels come from the taxonomy (authors' words); the chart shows them as written."""
-    fill(store, [Entry("x", PAGE_A, "case", at("2025-01-01"), "practice", "budget", 5)])
+    fill(store, five("x", PAGE_A, "2025-01-01", role="budget"))
     out = tmp_path / "published"
     publish(store, Choices(roles=(("budget", label), ("other", "Other"))), out)
     svg = (out / "charts" / "overview-roles.svg").read_text(encoding="utf-8")

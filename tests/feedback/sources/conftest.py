@@ -13,7 +13,7 @@ from feedback.form import Choices
 from feedback.sources.http import HttpClient, HttpOptions, Recorder
 from feedback.store import Store
 
-from .helpers import NOW, ROLES
+from .helpers import KITS, NOW, ROLES, TOKEN, Kit, collect
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +68,21 @@ def store(tmp_path: Path) -> Iterator[Store]:
     store = Store(tmp_path / "collected.sqlite3")
     yield store
     store.close()
+
+
+@pytest.fixture(params=KITS, ids=[kit.type for kit in KITS])
+def kit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Kit:
+    """Each web source type in turn, its token set."""
+    monkeypatch.setenv(request.param.token_env, TOKEN)
+    return request.param
+
+
+@pytest.fixture
+def pull(kit: Kit, choices: Choices, make_client: Callable[..., HttpClient],
+         store: Store) -> Callable[..., Any]:
+    """Collect from ``url`` into the store; ``options`` are the source's own (sources.yml),
+    the rest the test client's."""
+    def run(url: str, options: dict[str, Any] | None = None, **client_options: Any) -> Any:
+        source = kit.source(url, make_client(**client_options), choices, **(options or {}))
+        return collect(source, store)
+    return run

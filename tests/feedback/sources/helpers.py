@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from feedback.form import Choices
 from feedback.model import Page
-from feedback.sources.base import Source
+from feedback.sources.base import Source, SourceConfig
+from feedback.sources.config import build_source
+from feedback.sources.http import HttpClient
 from feedback.store import Counts, Store
 
 NOW = 1_717_000_000.0  # the fixed clock of the tests' HTTP clients (2024-05-29)
-TOKEN = "secret-token-123"
+TOKEN = "secret-token-for-the-fake-services-0123"  # 32+ characters, as the receiver requires
 ROLES = (("prison", "Prison"), ("probation-service", "Probation service"), ("charity", "Charity"),
          ("other", "Other"))
 
@@ -187,6 +194,96 @@ class FakeTally(Fake):
         return {"page": page, "limit": self.limit, "hasMore": page * self.limit < len(rows),
                 "totalNumberOfSubmissionsPerFilter": {"all": len(rows)},
                 "questions": TALLY_QUESTIONS, "submissions": chunk}
+
+
+# One kit per web source type, for tests that try the same fault on each
+@dataclass(frozen=True)
+class Kit:
+    """One web source type: how to configure it, and one good final page."""
+
+    type: str
+    path: str
+    options: dict[str, Any]
+    first_query: dict[str, str]
+    final_page: Any
+
+    @property
+    def token_env(self) -> str:
+        return str(self.options["token_env"])
+
+    def source(self, url: str, client: HttpClient, choices: Choices, **options: Any) -> Any:
+        """The adapter, reading from ``url``; ``options`` add to or change the kit's."""
+        config = SourceConfig(name=f"{self.type}-test", type=self.type,
+                              options={**self.options, "url": url, **options})
+        return build_source(config, choices, client)
+
+
+KITS = [
+    Kit("receiver", "/api/submissions", {"token_env": "RECEIVER_TOKEN", "page_size": 2},
+        {"after": "0", "limit": "2"}, {"submissions": [receiver_record(1)], "next": "1", "has_more": False}),
+    Kit("netlify", "/forms/form-1/submissions", {"form_id": "form-1", "token_env": "NETLIFY_TOKEN", "page_size": 2},
+        {"page": "1", "per_page": "2"}, [netlify_record(1)]),
+    Kit("formspree", "/forms/xyzabcde/submissions",
+        {"form_id": "xyzabcde", "token_env": "FORMSPREE_KEY", "page_size": 2},
+        {"order": "asc", "limit": "2", "offset": "0"}, {"submissions": [formspree_record(1)]}),
+    Kit("tally", "/forms/wMZqLo/submissions", {"form_id": "wMZqLo", "token_env": "TALLY_KEY", "fields": TALLY_FIELDS},
+        {"page": "1", "filter": "completed"},
+        {"page": 1, "limit": 50, "hasMore": False, "questions": TALLY_QUESTIONS, "submissions": [tally_record(1)]}),
+]
+
+
+def expect(httpserver: HTTPServer, kit: Kit) -> Any:
+    return httpserver.expect_ordered_request(kit.path, method="GET", query_string=kit.first_query,
+                                             headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def stored(store: Store) -> int:
+    return len(store.responses(include_spam=True))
+
+
+# Hostile answers
+def gzip_bomb(megabytes: int) -> bytes:
+    """One gzip member that unpacks to ``megabytes`` MiB of zero bytes, at about 1,000 to 1.
+
+    Made in well under a second: after a full flush each MiB of zeros packs to
+    the same bytes, so one packed MiB is repeated, then an empty final block and
+    the trailer (CRC-32 and length of the whole) end a stream gzip accepts."""
+    zeros = b"\0" * (1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    first = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(zeros, crc)
+    final_empty_block = b"\x03\x00"
+    return (first + again * (megabytes - 1) + final_empty_block
+            + struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF))
+
+
+def deep_json(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def trickle(head: bytes, slow: bytes, rest: bytes = b"", every: float = 0.5) -> Callable[[socket.socket], None]:
+    """Send ``head`` at once, then ``slow`` one byte every ``every`` seconds, then
+    ``rest``: each read gets a byte well within the read timeout. Bounded by the
+    length of ``slow``; ends early when the client hangs up."""
+    def send(connection: socket.socket) -> None:
+        try:
+            connection.sendall(head)
+            for i in range(len(slow)):
+                time.sleep(every)
+                connection.sendall(slow[i:i + 1])
+            connection.sendall(rest)
+        except OSError:
+            return  # the client cut the connection: what the test is for
+
+    return send
+
+
+def json_head(body_length: int, extra: bytes = b"") -> bytes:
+    return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + str(body_length).encode()
+            + b"\r\nConnection: close\r\n" + extra + b"\r\n")
 
 
 # Below HTTP

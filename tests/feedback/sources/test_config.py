@@ -213,3 +213,64 @@ def test_build_source_takes_the_folder_for_relative_paths(tmp_path: Path, choice
     recorded = SourceConfig("f", "file", config.options, folder=tmp_path)
     kept = build_source(recorded, choices, folder=tmp_path / "elsewhere")
     assert isinstance(kept, FileSource) and kept.path == tmp_path / "a.csv"
+
+
+# The limits of issue 8: each web source may set its own, within bounds
+def test_the_limits_are_checked_with_their_lines(tmp_path: Path) -> None:
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: web
+    type: receiver
+    url: https://feedback.example.org
+    token_env: T
+    max_response_mb: 0
+    max_minutes: .inf
+  - name: spree
+    type: formspree
+    form_id: xyz
+    token_env: SPREE
+    max_response_mb: yes
+    max_minutes: "ten"
+  - name: file
+    type: file
+    path: export.csv
+    columns: {received_at: Timestamp, page: Page}
+    max_minutes: 5
+""")
+    assert configs == []
+    found = [(p.line, p.message) for p in problems]
+    for line, option in ((6, "max_response_mb"), (7, "max_minutes"), (12, "max_response_mb"), (13, "max_minutes")):
+        assert any(ln == line and f"`{option}` must be a number above 0" in m for ln, m in found), (line, found)
+    assert any(ln == 18 and "`max_minutes` is not a setting of a file source" in m for ln, m in found), found
+
+
+def test_the_limits_in_sources_yml_reach_the_run(tmp_path: Path, choices: Choices,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    configs, problems = load(tmp_path, """\
+sources:
+  - name: web
+    type: receiver
+    url: https://feedback.example.org
+    token_env: T
+    max_response_mb: 2.5
+    max_minutes: 0.5
+  - name: plain
+    type: receiver
+    url: https://feedback.example.org
+    token_env: T
+""")
+    assert problems == []
+    monkeypatch.setenv("T", "x" * 32)
+    client = HttpClient()
+    set_limits, defaults = (build_source(config, choices, client) for config in configs)
+    run = set_limits.start()[0]
+    assert run.max_bytes == 2_500_000 and run.deadline.seconds == 30
+    run = defaults.start()[0]
+    assert run.max_bytes == 20_000_000 and run.deadline.seconds == 600  # 20 MB and 10 minutes
+    client.close()
+
+
+def test_limits_are_checked_for_a_source_built_without_load_sources(choices: Choices) -> None:
+    config = SourceConfig("web", "receiver", {"url": "https://x.example", "token_env": "T", "max_minutes": -1})
+    with pytest.raises(SourceError, match="max_minutes must be a number above 0"):
+        build_source(config, choices)

@@ -7,79 +7,17 @@ a loop, and nothing half-saved (no cursor moved past what was stored).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from email.utils import formatdate
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feedback.form import Choices
-from feedback.sources.base import SourceConfig, SourceError
-from feedback.sources.config import build_source
-from feedback.sources.http import HttpClient, Recorder
+from feedback.sources.base import SourceError
+from feedback.sources.http import Recorder
 from feedback.store import Store
 
-from .helpers import (NOW, TALLY_FIELDS, TALLY_QUESTIONS, TOKEN, RawServer, answer_with, collect, cut_short,
-                      formspree_record, netlify_record, receiver_record, tally_record)
-
-
-@dataclass(frozen=True)
-class Kit:
-    """One web source type: how to configure it, and one good final page."""
-
-    type: str
-    path: str
-    options: dict[str, Any]
-    first_query: dict[str, str]
-    final_page: Any
-
-    @property
-    def token_env(self) -> str:
-        return str(self.options["token_env"])
-
-    def source(self, url: str, client: HttpClient, choices: Choices) -> Any:
-        config = SourceConfig(name=f"{self.type}-test", type=self.type, options={**self.options, "url": url})
-        return build_source(config, choices, client)
-
-
-KITS = [
-    Kit("receiver", "/api/submissions", {"token_env": "RECEIVER_TOKEN", "page_size": 2},
-        {"after": "0", "limit": "2"}, {"submissions": [receiver_record(1)], "next": "1", "has_more": False}),
-    Kit("netlify", "/forms/form-1/submissions", {"form_id": "form-1", "token_env": "NETLIFY_TOKEN", "page_size": 2},
-        {"page": "1", "per_page": "2"}, [netlify_record(1)]),
-    Kit("formspree", "/forms/xyzabcde/submissions",
-        {"form_id": "xyzabcde", "token_env": "FORMSPREE_KEY", "page_size": 2},
-        {"order": "asc", "limit": "2", "offset": "0"}, {"submissions": [formspree_record(1)]}),
-    Kit("tally", "/forms/wMZqLo/submissions", {"form_id": "wMZqLo", "token_env": "TALLY_KEY", "fields": TALLY_FIELDS},
-        {"page": "1", "filter": "completed"},
-        {"page": 1, "limit": 50, "hasMore": False, "questions": TALLY_QUESTIONS, "submissions": [tally_record(1)]}),
-]
-
-
-@pytest.fixture(params=KITS, ids=[kit.type for kit in KITS])
-def kit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Kit:
-    monkeypatch.setenv(request.param.token_env, TOKEN)
-    return request.param
-
-
-@pytest.fixture
-def pull(kit: Kit, choices: Choices, make_client: Callable[..., HttpClient],
-         store: Store) -> Callable[..., Any]:
-    """Collect from ``url`` (default: the httpserver) into the store."""
-    def run(url: str, **client_options: Any) -> Any:
-        source = kit.source(url, make_client(**client_options), choices)
-        return collect(source, store)
-    return run
-
-
-def expect(httpserver: HTTPServer, kit: Kit) -> Any:
-    return httpserver.expect_ordered_request(kit.path, method="GET", query_string=kit.first_query,
-                                             headers={"Authorization": f"Bearer {TOKEN}"})
-
-
-def stored(store: Store) -> int:
-    return len(store.responses(include_spam=True))
+from .helpers import NOW, TOKEN, Kit, RawServer, answer_with, cut_short, expect, stored
 
 
 # Retry-After, 5xx

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from feedback.collect import collect as run_collect, summary
 from feedback.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.file import PAGE_SIZE, FileSource
@@ -142,12 +143,17 @@ def test_a_bad_date_names_the_row(tmp_path: Path, choices: Choices, store: Store
     assert store.responses() == []  # nothing half-read
 
 
-def test_a_page_on_another_site_names_the_row(tmp_path: Path, choices: Choices) -> None:
-    rows = [list(ROWS[0])]
+def test_a_page_on_another_site_is_kept_as_other_pages_and_counted(tmp_path: Path, choices: Choices,
+                                                                     store: Store) -> None:
+    """Anyone can post any address to a hosted form: it must not stop the source, and it is never a page."""
+    rows = [list(ROWS[0]), list(ROWS[1])]
     rows[0][1] = "https://elsewhere.example/cases/a/"
     write_csv(tmp_path / "export.csv", rows)
-    with pytest.raises(SourceError, match=r"row 2 of .* not on this site"):
-        list(source_for(tmp_path, choices).pages(None))
+    results = run_collect(store, [source_for(tmp_path, choices)], progress=False)
+    assert results[0].error is None and results[0].elsewhere == 1
+    assert sorted(r.page for r in responses(store)) == ["", "toolkit/learner-voice/"]
+    assert "1 response(s) were for an address that is not a page of this site" in summary(results)
+    assert "elsewhere.example" not in summary(results)
 
 
 def test_a_fixed_page_for_a_survey_about_one_page(tmp_path: Path, choices: Choices, store: Store) -> None:
@@ -175,3 +181,21 @@ def test_a_long_export_is_saved_in_pages(tmp_path: Path, choices: Choices, store
     pages = list(source.pages(None))
     assert [(len(p.responses), p.more) for p in pages] == [(PAGE_SIZE, True), (PAGE_SIZE, True), (7, False)]
     assert collect(source, store).new == PAGE_SIZE * 2 + 7
+
+
+# Hostile exports (issue 8): errors of this source, never a crash of the run
+def test_a_json_export_nested_100000_deep_is_this_sources_error(tmp_path: Path, choices: Choices) -> None:
+    (tmp_path / "export.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"export\.json is not JSON the collector can read \(it is nested more "
+                                          r"than 64 levels deep\)"):
+        list(source_for(tmp_path, choices, path="export.json", date_format=None).pages(None))
+
+
+def test_a_page_address_no_site_could_have_is_kept_as_no_page(tmp_path: Path, choices: Choices,
+                                                             store: Store) -> None:
+    rows = [list(ROWS[0]), list(ROWS[1])]
+    rows[0][1] = "https://example.org/showcase/cases/" + "a" * 1_000 + "/"
+    write_csv(tmp_path / "export.csv", rows)
+    collect(source_for(tmp_path, choices), store)
+    pages = {r.key: r.page for r in responses(store)}
+    assert pages == {"R1": "", "R2": "toolkit/learner-voice/"}  # "": counted as other pages, never printed

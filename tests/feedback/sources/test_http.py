@@ -127,3 +127,44 @@ def test_json_with_a_charset_and_a_json_suffix_is_accepted(httpserver: HTTPServe
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="tries"):
         HttpOptions(tries=0)
+
+
+# Limits (issue 8)
+def test_a_wait_that_would_pass_the_time_limit_ends_the_run_instead(httpserver: HTTPServer,
+                                                                    make_client: Callable[..., HttpClient],
+                                                                    sleeps: Recorder) -> None:
+    httpserver.expect_request("/items").respond_with_json({}, status=429, headers={"Retry-After": "30"})
+    with pytest.raises(SourceError, match=r"stopped after 5 seconds, the longest one source may take \(the "
+                                          r"last time, The service answered HTTP 429"):
+        run_for(make_client(time_limit=5.0)).get_json(httpserver.url_for("/items"))
+    assert sleeps.waits == [] and len(httpserver.log) == 1
+
+
+@pytest.mark.parametrize(("packing", "words"), [
+    ("br", "packed as 'br', which the collector did not ask for"),
+    ("gzip, gzip", "packed more than once"),
+    ("gzip", "could not be unpacked"),  # says gzip, is not
+])
+def test_a_body_packed_in_a_way_not_asked_for_is_refused(httpserver: HTTPServer,
+                                                         make_client: Callable[..., HttpClient],
+                                                         packing: str, words: str) -> None:
+    httpserver.expect_request("/items").respond_with_data(b"\x1f\x8b not really", content_type="application/json",
+                                                          headers={"Content-Encoding": packing})
+    with pytest.raises(SourceError, match=words):
+        run_for(make_client()).get_json(httpserver.url_for("/items"))
+
+
+def test_the_client_asks_only_for_packings_it_can_bound(httpserver: HTTPServer,
+                                                         make_client: Callable[..., HttpClient]) -> None:
+    httpserver.expect_request("/items", headers={"Accept-Encoding": "gzip, deflate"}).respond_with_json([])
+    run_for(make_client()).get_json(httpserver.url_for("/items"))
+    httpserver.check_assertions()
+
+
+def test_a_retry_after_in_digits_that_are_not_ascii_backs_off_instead(httpserver: HTTPServer,
+                                                                      make_client: Callable[..., HttpClient],
+                                                                      sleeps: Recorder) -> None:
+    httpserver.expect_ordered_request("/items").respond_with_data("", status=503, headers={"Retry-After": "²"})
+    httpserver.expect_ordered_request("/items").respond_with_json([])
+    run_for(make_client()).get_json(httpserver.url_for("/items"))
+    assert sleeps.waits == [1.0]

@@ -71,6 +71,22 @@ def test_pages_are_paths_below_the_site(written: str, site: str, page: str) -> N
     assert page_of(written, site) == page
 
 
+@pytest.mark.parametrize(("written", "page"), [
+    ("cases/" + "a" * 1_000 + "/", ""),  # the receiver took one of 10,000 characters
+    ("https://example.org/cases/" + "a" * 1_000 + "/", ""),
+    ("cases/../../etc/", ""),
+    ("cases/a%2F..%2Fb/", ""),
+    ("cases/<script>/", ""),
+    ("www.buy-cheap-pills.example/call-0800-000000/ (no longer on the site)", ""),
+    ("http://[::1/cases/a/", ""),
+    ("cases/a", "cases/a/"),  # one trailing slash, as pages.normalise_page writes it
+    ("/cases/a//", "cases/a/"),
+    ("Cases/Peer-Mentors/", "Cases/Peer-Mentors/"),  # the case is kept; publishing matches without it
+])
+def test_page_addresses_end_in_the_one_normal_form(written: str, page: str) -> None:
+    assert page_of(written) == page
+
+
 @pytest.mark.parametrize(("written", "site"), [
     ("https://elsewhere.example/cases/a/", "https://example.org/"),
     ("https://example.org/other/cases/a/", "https://example.org/practice/"),
