@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve receiver build check new test chromium hugo clean bench
+.PHONY: help serve receiver build check new lint test chromium hugo clean bench
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown),"
@@ -20,6 +20,7 @@ help:
 	@echo "make build   write the published site to site/ (drafts left out)"
 	@echo "make check   check every case study and toolkit chapter"
 	@echo "make new TITLE=\"...\"   start a new case study"
+	@echo "make lint    ruff, mypy and the import contracts (make test runs these first)"
 	@echo "make test    run every test"
 	@echo "make bench   measure build, search and preview against plain MkDocs + Material (bench/README.md)"
 
@@ -67,7 +68,13 @@ chromium:
 		echo "No /usr/bin/chromium and no apt-get: the browser tests will be skipped (they fail under CI)."; \
 	fi
 
-test: $(VENV)/.test-installed chromium
+# Lint, types and the import contracts (pyproject.toml configures all three); a few seconds.
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
+
+test: $(VENV)/.test-installed lint chromium
 	$(BIN)/python -m pytest
 
 clean:

@@ -135,7 +135,7 @@ class SiteStats:
     largest_page: str
 
     @classmethod
-    def of(cls, site: Path) -> "SiteStats":
+    def of(cls, site: Path) -> SiteStats:
         sizes = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")
                  if p.is_file()]
         if not sizes:
@@ -187,11 +187,12 @@ def machine(repo: Path, hugo: str | None) -> str:
     if dirty:
         commit += " with uncommitted changes"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    chromium = _command_output(["/usr/bin/chromium", "--version"]).replace("Chromium ", "").split(" ")[0]
     return (f"{os.cpu_count()} CPUs ({model}), {memory}, load average {load} at the start; "
             f"Python {platform.python_version()}, MkDocs {_version('mkdocs')}, "
             f"Material {_version('mkdocs-material')}, Pagefind {_version('pagefind')} "
             f"(binary {_version('pagefind-bin')}), Hugo {hugo_version(hugo)}, Chromium "
-            f"{_command_output(['/usr/bin/chromium', '--version']).replace('Chromium ', '').split(' ')[0] or 'not installed'}, "
+            f"{chromium or 'not installed'}, "
             f"Playwright {_version('playwright')}; commit {commit}.")
 
 

@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 from generator.project import PLUGIN_NAME, Project, load_project  # noqa: E402
 
 try:
-    from generator.blocks import PLACEHOLDER as _PLACEHOLDER  # noqa: E402
+    from generator.blocks import PLACEHOLDER as _PLACEHOLDER
 except ImportError:  # before generated markup moved out of the Markdown
     import re
 

@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,7 @@ sys.path[:0] = [str(HERE), str(REPO)]
 os.environ.update(NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 from measure import Run, SiteStats, machine, python_bin, run_measured  # noqa: E402
-from projects import (case_prose, make_hugo_project, make_plain_project,  # noqa: E402
-                      make_same_output_project, make_showcase_project)
+from projects import case_prose, make_hugo_project, make_plain_project, make_same_output_project, make_showcase_project  # noqa: E402
 from search import QUERY, SearchResults, measure_search  # noqa: E402
 
 RESULTS = HERE / "results.md"
@@ -61,20 +60,20 @@ class Target:
     cases: int | None
     limit: float
     unit: str
-    value: Callable[[Mapping[int, "Size"], int], float | None]
+    value: Callable[[Mapping[int, Size], int], float | None]
     needs: tuple[int, ...] = ()  # other sizes the run must include for the target to be judged
 
     def limit_text(self) -> str:
         return f"<= {self.limit:g} {self.unit}"
 
 
-def _search(sizes: Mapping[int, "Size"], cases: int, ours: bool) -> Any:
+def _search(sizes: Mapping[int, Size], cases: int, ours: bool) -> Any:
     results = sizes[cases].search
     search = None if results is None else results.ours if ours else results.material
     return None if search is None or search.seconds is None else search
 
 
-def _search_kb(sizes: Mapping[int, "Size"], cases: int, attribute: str) -> float | None:
+def _search_kb(sizes: Mapping[int, Size], cases: int, attribute: str) -> float | None:
     search = _search(sizes, cases, True)
     return None if search is None else getattr(search, attribute) / KB
 
@@ -332,8 +331,9 @@ def report(sizes: list[Size], args: argparse.Namespace, hugo: str | None, starte
              table_text(sizes), "", "Targets (bench/README.md):", ""]
     lines += [f"- {v.text()}" for v in verdicts]
     if unjudged:
+        names = (t.name + ("" if "case" in t.name else f" at {t.cases:,} cases") for t in unjudged)
         lines.append("- Not judged, as this run did not measure the size they need (run `--cases 1000 5000`): "
-                     + "; ".join(t.name + ("" if "case" in t.name else f" at {t.cases:,} cases") for t in unjudged) + ".")
+                     + "; ".join(names) + ".")
     lines += ["", "Notes:", ""]
     for s in sizes:
         every = "; ".join(f"{b} " + ", ".join(f"{r.seconds:.1f}" for r in s.runs[b]) for b in BUILDS if s.runs[b])
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1 and every --cases size at least 2")
     args.cases = sorted(set(args.cases))
 
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     hugo = shutil.which("hugo")
     sizes = []
     for cases in args.cases:

@@ -58,10 +58,10 @@ class _CountingHandler(SimpleHTTPRequestHandler):
 
     log: list[_Request]
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+    def do_GET(self) -> None:
         arrived = time.perf_counter()
         self._sent = 0
         super().do_GET()

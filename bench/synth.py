@@ -99,10 +99,7 @@ class CaseWriter:
         while written < words:
             if index == 1 and self.random.random() < 0.35:
                 blocks.append(f"### {self.random.choice(SUBHEADINGS)}")
-            if self.random.random() < 0.15:
-                block = self.bullets()
-            else:
-                block = self.paragraph(self.random.randint(50, 90))
+            block = self.bullets() if self.random.random() < 0.15 else self.paragraph(self.random.randint(50, 90))
             blocks.append(block)
             written += len(block.split())
         if link:
@@ -147,7 +144,7 @@ class CaseWriter:
             slugs.append("-".join("".join(c if c.isalnum() else " " for c in slug_words).split()) + f"-{i:05d}")
         paths = []
         first_day = date(2015, 1, 1)
-        for i, (slug, title, provider) in enumerate(zip(slugs, titles, providers)):
+        for slug, title, provider in zip(slugs, titles, providers, strict=True):
             others = [s for s in self.random.sample(slugs, min(4, len(slugs))) if s != slug]
             meta: dict[str, Any] = {
                 "title": title,

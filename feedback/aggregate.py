@@ -117,7 +117,7 @@ def aggregate(stored: Iterable[StoredResponse], site: SitePages, threshold: int 
             tally.months[month] += 1
             tally.intentions[response.intention or UNKNOWN] += 1
             tally.roles[response.role or UNKNOWN] += 1
-            if response.rating in RATINGS:
+            if response.rating is not None and response.rating in RATINGS:
                 tally.ratings[response.rating] += 1
         comment = publishable_comment(item)
         if comment:
@@ -162,7 +162,7 @@ def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], thr
         distribution = {str(r): cells.cell(tally.ratings[r], published=rated >= threshold) for r in RATINGS}
         cells.line(rated_cell, list(distribution.values()), table=True)
         rating_cells[path] = (rated_cell, distribution)
-    cells.protect()
+    cells.protect_or_withhold()  # True if every breakdown had to be withheld: the pages then say "not shown"
 
     def figure(cell: int) -> Figure:
         value = cells.published(cell)

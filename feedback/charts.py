@@ -13,13 +13,17 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # draw to files; no display needed
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-_STYLE = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+_STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "showcase",  # stable ids inside the SVG
     "svg.fonttype": "none",  # text stays text: selectable, searchable, small
     "font.family": "sans-serif",

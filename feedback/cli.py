@@ -24,7 +24,8 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
     feedback = commands.add_parser("feedback", help="receive, collect, review and publish readers' feedback")
     sub = feedback.add_subparsers(dest="feedback_command", required=True, metavar="COMMAND")
 
-    def command(name: str, help_text: str, run: Callable[[Project, argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str,
+                run: Callable[[Project, argparse.Namespace], int]) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text, description=help_text)
 
         def start(args: argparse.Namespace) -> int:
@@ -88,11 +89,12 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
 
 def _collect(project: Project, args: argparse.Namespace) -> int:
+    from generator.problems import Problems
+    from generator.read.taxonomy import read_taxonomy
+
     from .collect import collect, summary
     from .form import choices_for
     from .sources.config import build_source, load_sources
-    from generator.problems import Problems
-    from generator.read.taxonomy import read_taxonomy
 
     sources_file = project.root / args.sources
     if not sources_file.is_file():
@@ -211,11 +213,12 @@ def _forget(project: Project, args: argparse.Namespace) -> int:
 def _sources_for_erasure(project: Project, args: argparse.Namespace) -> KnownSources:
     """sources.yml and the site's choices, for reaching a receiver. A broken taxonomy or
     sources file never stops the local delete: what could not be used is said instead."""
+    from generator.problems import Problems
+    from generator.read.taxonomy import read_taxonomy
+
     from .erase import KnownSources
     from .form import choices_for
     from .sources.config import load_sources
-    from generator.problems import Problems
-    from generator.read.taxonomy import read_taxonomy
 
     choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), Problems()))
     configs, problems = load_sources(project.root / args.sources)
@@ -230,11 +233,12 @@ def _sources_for_erasure(project: Project, args: argparse.Namespace) -> KnownSou
 
 
 def _publish(project: Project, args: argparse.Namespace) -> int:
+    from generator.load import load_catalogue
+    from generator.render_feedback import feedback_targets
+
     from .form import choices_for
     from .pages import SitePages
     from .publish import publish
-    from generator.load import load_catalogue
-    from generator.render_feedback import feedback_targets
 
     # The site's own pages, as a build sees them: figures are published for these only.
     catalogue, problems = load_catalogue(project, include_drafts=False, with_feedback=False)

@@ -31,9 +31,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import waitress
 from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer
+from waitress.server import BaseWSGIServer, create_server
 
 from .proxies import TrustedProxies
 
@@ -49,7 +48,7 @@ class GuardedChannel(HTTPChannel):
     per_address: int = PER_ADDRESS
     proxies: TrustedProxies = TrustedProxies()
 
-    def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:  # noqa: A002 - waitress's name
+    def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
         super().__init__(server, sock, addr, adj, map=map)
         self.waiting_since = time.monotonic()
         host = addr[0] if isinstance(addr, tuple) and addr else ""
@@ -79,12 +78,12 @@ def make_server(app: Any, *, host: str, port: int, threads: int, max_request_bod
     channel = type("ReceiverChannel", (GuardedChannel,),
                    {"deadline": deadline, "per_address": per_address, "proxies": proxies})
     server_map: dict[int, Any] = {}
-    server = waitress.create_server(app, map=server_map, host=host, port=port, threads=threads,
-                                    connection_limit=connection_limit,
-                                    max_request_body_size=max_request_body_size, ident="showcase-feedback",
-                                    # waitress would drop X-Forwarded-For itself; the receiver reads it,
-                                    # from trusted proxies only (feedback.proxies), networks included
-                                    clear_untrusted_proxy_headers=False)
+    server = create_server(app, map=server_map, host=host, port=port, threads=threads,
+                           connection_limit=connection_limit,
+                           max_request_body_size=max_request_body_size, ident="showcase-feedback",
+                           # waitress would drop X-Forwarded-For itself; the receiver reads it,
+                           # from trusted proxies only (feedback.proxies), networks included
+                           clear_untrusted_proxy_headers=False)
     for dispatcher in list(server_map.values()):
         if isinstance(dispatcher, BaseWSGIServer):
             dispatcher.channel_class = channel

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,8 @@ def ratings_chart_names(pages: list[str]) -> dict[str, str]:
     can take the other's chart, whichever comes first.
     """
     slugs = {page: slugify(page) or "home" for page in pages}
-    shared = {slug for slug in slugs.values() if list(slugs.values()).count(slug) > 1}
+    uses = Counter(slugs.values())
+    shared = {slug for slug, count in uses.items() if count > 1}
     overview = {name.removesuffix(".svg") for name in _OVERVIEW}
     names = {}
     for page, slug in slugs.items():

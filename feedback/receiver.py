@@ -18,13 +18,14 @@ import hmac
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Callable
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse  # Flask's Response extends it; `redirect` gives this one
 
 from .form import Choices
 from .inbox import Erasure, Inbox, InboxError
@@ -55,10 +56,15 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-
 MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # "Bearer" in any case, then the token (RFC 6750's b64token), as one header.
 _BEARER = re.compile(r"(?i:bearer) +([A-Za-z0-9._~+/-]+=*)")
+_TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 
 def token_problem(token: str | None, token_env: str) -> str | None:
     """Why the receiver must not start with this token, or None if it may (or the API is off)."""
+    if token is not None and len(token) >= MIN_TOKEN and not _TOKEN_CHARACTERS.fullmatch(token):
+        return (f"The token in {token_env} has characters a Bearer token cannot carry (spaces, quotes, "
+                f"punctuation other than . _ ~ + / - and a final =). Make one with\n    {MAKE_TOKEN}\n"
+                f"and set {token_env} to it (and give the same token to the collector's sources.yml).")
     if token is None or len(token) >= MIN_TOKEN:
         return None
     return (f"The token in {token_env} is {len(token)} characters long; it must be at least {MIN_TOKEN}, "
@@ -174,7 +180,7 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
         return Response(status=204)
 
     @app.post("/submit")
-    def submit() -> Response:
+    def submit() -> BaseResponse:
         origin = request.headers.get("Origin")
         if origin and origin != config.origin:
             return refuse_post(403, f"This receiver only takes feedback from {config.origin}.")

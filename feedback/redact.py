@@ -275,7 +275,7 @@ def redact(text: str, *, contact: tuple[str, ...] = ()) -> Redacted:
 
     pieces: list[str] = []
     position = 0
-    for start, end, kind in sorted(letters.span_in(text, s, e) + (k,) for s, e, k in found):
+    for start, end, kind in sorted((*letters.span_in(text, s, e), k) for s, e, k in found):
         if end <= position:
             continue  # two details from one character ("½"): it is gone already
         pieces += [text[position:max(start, position)], f"[{kind} removed]"]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Mapping
 
-from .form import (HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS,
-                   Choices)
+from .form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, Choices
 from .pages import normalise_page
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 from .model import Toolkit
 from .problems import Problems
 from .read.cases import DRAFT_NOTE, CaseRecord
-from .suggest import did_you_mean
 from .read.sections import normalise
+from .suggest import did_you_mean
 
 
 def check_cases(records: list[CaseRecord], include_drafts: bool, problems: Problems) -> None:
@@ -43,14 +43,17 @@ def _check_cases(records: list[CaseRecord], include_drafts: bool, problems: Prob
         for slug in record.related:
             target = by_slug.get(slug)
             if slug == record.slug:
-                problems.add(record.source, line, "`related` lists this case study itself.", "Remove it from `related`.")
+                problems.add(record.source, line, "`related` lists this case study itself.",
+                             "Remove it from `related`.")
             elif target is None:
                 problems.add(record.source, line, f'`related` has "{slug}", but there is no case study with that name.',
                              f"{did_you_mean(slug, sorted(by_slug))}Use the file name of another case "
                              "without `.md`, like `related: [peer-mentors-hmp-eastwold]`.")
             elif target.draft and not include_drafts and not record.draft:
-                problems.add(record.source, line, f'`related` has "{slug}", which is a draft and will not be published.',
-                             f"Remove it from `related`, or publish {target.source} first by deleting its `draft: true` line.")
+                problems.add(record.source, line,
+                             f'`related` has "{slug}", which is a draft and will not be published.',
+                             f"Remove it from `related`, or publish {target.source} first by deleting its "
+                             "`draft: true` line.")
 
 
 def check_duplicate_slugs(files: dict[str, list[str]], problems: Problems) -> None:

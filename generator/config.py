@@ -267,6 +267,7 @@ def _parse(kind: type, options: dict[str, Any], where: str, lines: dict[str, int
         if value is None:
             continue
         default = getattr(defaults, name)
+        parsed: object
         if name == "sections":
             parsed = _sections(value, where, line, problems)
         elif name == "labels":
@@ -304,12 +305,15 @@ def settings_from(options: Any, where: str = "mkdocs.yml",
     settings = _parse(Settings, options, where, lines, "", problems)
     feedback = settings.feedback
     if feedback.backend == "formspree" and not feedback.formspree_id:
-        problems.add(where, lines.get("feedback.backend"), "The feedback backend is formspree, but there is no `formspree_id`.",
+        problems.add(where, lines.get("feedback.backend"),
+                     "The feedback backend is formspree, but there is no `formspree_id`.",
                      "Add `formspree_id:` with your form's id from Formspree (the part after /f/ in its address).")
     if feedback.publish_threshold < 3:
         problems.add(where, lines.get("feedback.publish_threshold"),
-                     f"The option `publish_threshold` is {feedback.publish_threshold}, so a published figure could single out one reader.",
-                     "Use 3 or more (below 3, \"fewer than\" gives the number away); 5 is the usual choice in UK official statistics.")
+                     f"The option `publish_threshold` is {feedback.publish_threshold}, so a published figure could "
+                     "single out one reader.",
+                     "Use 3 or more (below 3, \"fewer than\" gives the number away); 5 is the usual choice in UK "
+                     "official statistics.")
     if feedback.backend == "link" and not feedback.link_url:
         problems.add(where, lines.get("feedback.backend"), "The feedback backend is link, but there is no `link_url`.",
                      "Add `link_url:` with the address of your survey.")

@@ -33,14 +33,14 @@ from jinja2.bccache import Bucket
 from . import addresses
 from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Section
-from .render import PageSource, Renderer, RenderedSite, render_site
+from .render import PageSource, RenderedSite, Renderer, render_site
 
 
 def digest_of(parts: Iterable[object]) -> bytes:
     """One digest of several values; each is length-prefixed, so no two lists collide."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part if isinstance(part, bytes) else part.encode("utf-8") if isinstance(part, str) else repr(part).encode("utf-8")
+        data = part if isinstance(part, bytes) else (part if isinstance(part, str) else repr(part)).encode("utf-8")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()

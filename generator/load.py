@@ -9,8 +9,8 @@ from .problems import Problems
 from .project import Project
 from .read.cache import CaseCache
 from .read.cases import CaseRecord, case_files, read_case
-from .read.taxonomy import read_taxonomy
 from .read.feedback_data import read_published
+from .read.taxonomy import read_taxonomy
 from .read.toolkit import read_home, read_toolkits
 from .slugs import slugify
 

@@ -10,7 +10,7 @@ import gc
 import logging
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from mkdocs.config import base, config_options
 from mkdocs.config.defaults import MkDocsConfig
@@ -87,11 +87,26 @@ class _AsWritten(config_options.BaseConfigOption[Any]):
         return value
 
 
-# One option per field of ``Settings``: the options are declared there, once.
-ShowcaseConfig = type("ShowcaseConfig", (base.Config,), {
-    "enabled": config_options.Type(bool, default=True),
-    **{name: config_options.Optional(_AsWritten()) for name in OPTION_NAMES},
-})
+class ShowcaseConfig(base.Config):
+    """The plugin's options: ``enabled``, and one per field of ``Settings``, which says what each
+    means and holds its default. They come here as written, for ``settings_from`` to check.
+    tests/site/test_builders.py holds the two lists in step."""
+
+    enabled = config_options.Type(bool, default=True)
+    cases_dir = config_options.Optional(_AsWritten())
+    taxonomy = config_options.Optional(_AsWritten())
+    toolkit_dir = config_options.Optional(_AsWritten())
+    sections = config_options.Optional(_AsWritten())
+    drafts = config_options.Optional(_AsWritten())
+    related_limit = config_options.Optional(_AsWritten())
+    latest_on_home = config_options.Optional(_AsWritten())
+    build_nav = config_options.Optional(_AsWritten())
+    chapter_cases_limit = config_options.Optional(_AsWritten())
+    cards_per_page = config_options.Optional(_AsWritten())
+    labels = config_options.Optional(_AsWritten())
+    feedback = config_options.Optional(_AsWritten())
+    search = config_options.Optional(_AsWritten())
+    search_timeout = config_options.Optional(_AsWritten())
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -195,7 +210,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 files.remove(existing)
             else:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                generated = _PageFile.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+                # File.generated makes the class it is called on, though typed as making a File.
+                generated = cast(_PageFile, _PageFile.generated(config, page.src_uri, content=page.markdown,
+                                                                inclusion=inclusion))
             if self.dirty:  # only --dirty skips pages; a full build need not digest them
                 generated.ledger = self.ledger
                 self.ledger.page(page)

@@ -7,11 +7,11 @@ command line and the MkDocs plugin both print them with ``Problem.format``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: errors stop a build, warnings do not."""
 
     ERROR = "error"

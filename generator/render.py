@@ -205,7 +205,8 @@ class Renderer:
         key = (case.slug, depth, level)
         found = self._cards.get(key)
         if found is None:
-            module = self._card_modules.get(depth)
+            # The template's macros are its module's attributes, which a type checker cannot see.
+            module: Any = self._card_modules.get(depth)
             if module is None:
                 module = self._card_modules[depth] = _ENV.get_template("_card.html.j2").make_module(
                     self._links(page))

@@ -101,7 +101,7 @@ class FeedbackRenderer:
         """"12 responses: 5 are putting this into practice", linking to the page's feedback."""
         published = self.catalogue.feedback
         page = published.pages.get(self._url(src_uri)) if published else None
-        if page is None:
+        if published is None or page is None:
             return Markup("")
         return Markup(self.env.get_template("_feedback_summary.html.j2").render(
             page=page, link=lambda to: addresses.href(src_uri, to, self.directory_urls),

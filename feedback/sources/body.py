@@ -43,8 +43,10 @@ class Unpacker:
         self._zlib = self._new()
 
     def _new(self) -> zlib._Decompress | None:
-        if not self.coding:
-            return None
+        return self._member() if self.coding else None
+
+    def _member(self) -> zlib._Decompress:
+        """A decompressor for the body, or for its next gzip member."""
         if self.coding == "deflate":
             return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -66,16 +68,17 @@ class Unpacker:
             self._started = True
 
     def _unpack(self, data: bytes, room: int) -> bytes:
-        assert self._zlib is not None
+        unpacker = self._zlib
+        assert unpacker is not None
         out = b""
         while len(out) <= room:
             # max_length is at least 1 here: 0 would mean "no limit" to zlib.
-            out += self._zlib.decompress(data, room + 1 - len(out))
-            if self._zlib.unconsumed_tail:
-                data = self._zlib.unconsumed_tail
-            elif self._zlib.eof and self._zlib.unused_data:
-                data = self._zlib.unused_data  # gzip allows several members, one after another
-                self._zlib = self._new()
+            out += unpacker.decompress(data, room + 1 - len(out))
+            if unpacker.unconsumed_tail:
+                data = unpacker.unconsumed_tail
+            elif unpacker.eof and unpacker.unused_data:
+                data = unpacker.unused_data  # gzip allows several members, one after another
+                unpacker = self._zlib = self._member()
             else:
                 break
         return out

@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -81,10 +81,8 @@ class Connections:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with suppress(OSError):  # already closed or never connected: there is nothing left to stop
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed or never connected: there is nothing left to stop
 
 
 class Deadline:

@@ -231,9 +231,9 @@ class HttpRun:
                     body, response = outcome
                     return self._decode(response, body)
                 problem, wait = outcome.problem, outcome.wait
-            if attempt < options.tries:
-                if not self.client._wait(self.client._backoff(attempt) if wait is None else wait, self.deadline):
-                    raise self._out_of_time(f"the last time, {problem}, and waiting to try again would pass it")
+            if attempt < options.tries and not self.client._wait(
+                    self.client._backoff(attempt) if wait is None else wait, self.deadline):
+                raise self._out_of_time(f"the last time, {problem}, and waiting to try again would pass it")
         raise SourceError(self._say(
             f"gave up after {options.tries} tries: the last time, {problem}. The service may be down or "
             "busy; nothing after this point was collected. Run the collector again later, and if it keeps "

@@ -84,6 +84,7 @@ def rating_of(value: Any) -> int | None:
     value = single(value)
     if isinstance(value, bool) or value is None:
         return None
+    number: int | None
     if isinstance(value, int):
         number = value  # not float(value): a 400-digit number would not fit in one
     elif isinstance(value, float):

@@ -52,7 +52,8 @@ def read_published(folder: Path, shown: str, problems: Problems) -> PublishedFee
             total=_figure(data["total"]), by_month=_months(data["by_month"]),
             by_intention=_table(data["by_intention"]), by_role=_table(data["by_role"]), pages=pages,
             overview_charts=overview, threshold=threshold, other_pages=_figure(data["other_pages"]))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
+            AttributeError) as error:
         problems.add(f"{shown}/feedback.json", None, f"The published feedback cannot be read ({error}).", hint)
         return None
 
@@ -61,7 +62,7 @@ def _figure(value: Any) -> Figure:
     """A count as published: a number, or the word for how it is hidden."""
     if not is_figure(value):
         raise ValueError(f"{value!r} is not a published count")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _table(values: dict[str, Any] | str) -> dict[str, Figure] | str:
@@ -74,7 +75,8 @@ def _table(values: dict[str, Any] | str) -> dict[str, Figure] | str:
 def _months(values: list[Any] | str) -> list[tuple[str, Figure]] | str:
     if values == HIDDEN:
         return HIDDEN
-    return [(str(month), _figure(count)) for month, count in values]
+    rows: list[Any] = list(values)  # a string other than HIDDEN is its letters, and fails below
+    return [(str(month), _figure(count)) for month, count in rows]
 
 
 def _comment(comment: dict[str, Any]) -> dict[str, str | None]:

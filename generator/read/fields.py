@@ -107,7 +107,8 @@ def terms(source: Source, vocabulary: Vocabulary, taxonomy_path: str,
         label = str(item).strip() if not isinstance(item, (list, dict)) else ""
         term = vocabulary.find(label) if label else None
         if term is None:
-            problems.add(source.path, line, f'`{key}` has "{label or item}", which is not one of the {vocabulary.title.lower()}.',
+            problems.add(source.path, line,
+                         f'`{key}` has "{label or item}", which is not one of the {vocabulary.title.lower()}.',
                          f"{did_you_mean(label, labels)}The {vocabulary.title.lower()} are: {', '.join(labels)}. "
                          f"To add a new one, add it to {taxonomy_path}.")
         elif term in found:

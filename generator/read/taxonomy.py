@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 import yaml
 
 from ..model import Taxonomy, Term, Vocabulary
@@ -40,7 +41,8 @@ def read_taxonomy(path: Path, shown: str, problems: Problems) -> Taxonomy:
         if vocabulary is None:
             continue
         if vocabulary.slug in slugs or vocabulary.slug in RESERVED_SLUGS:
-            problems.add(shown, line, f'The vocabulary `{field_name}` would have the web address "/{vocabulary.slug}/", '
+            problems.add(shown, line,
+                         f'The vocabulary `{field_name}` would have the web address "/{vocabulary.slug}/", '
                          "which is already taken.", "Give it a different `title`.")
             continue
         slugs[vocabulary.slug] = vocabulary.field
@@ -57,7 +59,8 @@ def _vocabulary(field_name: str, node: yaml.Node, shown: str, line: int,
     keys = mapping_of(node)
     spec = keys.values
     for key in sorted(set(spec) - _VOCABULARY_KEYS):
-        problems.add(shown, keys.lines.get(key, line), f"The vocabulary `{field_name}` has `{key}`, which Showcase does not use.",
+        problems.add(shown, keys.lines.get(key, line),
+                     f"The vocabulary `{field_name}` has `{key}`, which Showcase does not use.",
                      f"A vocabulary may have: {', '.join(sorted(_VOCABULARY_KEYS))}.")
     title = spec.get("title")
     if not isinstance(title, str) or not title.strip():

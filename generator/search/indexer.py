@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import os
 import re
-import signal
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Coroutine
-from concurrent.futures import Future, TimeoutError as FutureTimeout
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -121,7 +122,7 @@ class SearchIndexer:
 
     # ------------------------------------------------------------ the build's side
 
-    def start(self) -> "SearchIndexer":
+    def start(self) -> SearchIndexer:
         """Start the thread and the Pagefind process; returns at once."""
         if self._thread is not None:
             raise RuntimeError("this indexer has already been started")
@@ -252,8 +253,8 @@ class SearchIndexer:
 
     async def _index_page(self, url: str, html: str, size: int) -> None:
         try:
-            index = await asyncio.wrap_future(self._ready) if self._ready is not None else None
-            assert index is not None
+            assert self._ready is not None
+            index = await asyncio.wrap_future(self._ready)
             reply = await index.add_html_file(content=html, url=url)
             self._pages += 1
             self._words += int(reply.get("page_word_count") or 0)

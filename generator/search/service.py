@@ -19,9 +19,12 @@ import base64
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pagefind.service import PagefindService, get_executable
+
+if TYPE_CHECKING:
+    from pagefind.service.types import InternalResponsePayload
 
 # The replies are small (a page's URL, word count and meta), except that the
 # binary may echo a bad request back: allow a few megabytes for one.
@@ -64,7 +67,7 @@ class Service(PagefindService):
         backend = getattr(self, "_backend", None)
         return backend.pid if backend is not None else None
 
-    async def launch(self) -> "Service":
+    async def launch(self) -> Service:
         if not (self._bin.is_file() and os.access(self._bin, os.X_OK)):
             raise ServiceGone(f"the program {self._bin} is missing or cannot be run")
         self._backend = await asyncio.create_subprocess_exec(
@@ -108,7 +111,7 @@ class Service(PagefindService):
                 if payload.get("type") == "Error":
                     future.set_exception(ServiceError(str(payload.get("message", "unknown error"))))
                 else:
-                    future.set_result(payload)
+                    future.set_result(cast("InternalResponsePayload", payload))  # as Pagefind's own reader does
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, ConnectionError) as error:
             gone = await self._ended()
             if not isinstance(error, asyncio.IncompleteReadError):
@@ -120,7 +123,7 @@ class Service(PagefindService):
         if self._gone is None:
             try:
                 returncode = await asyncio.wait_for(self._backend.wait(), timeout=5)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 returncode = None
             self._gone = ServiceGone("it stopped unexpectedly" + (
                 f" (exit code {returncode})" if returncode is not None else ""), returncode)
@@ -151,7 +154,7 @@ class Service(PagefindService):
                     break
             try:
                 await asyncio.wait_for(backend.wait(), timeout=2)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
         poll = getattr(self, "_poll_task", None)
         if poll is not None:

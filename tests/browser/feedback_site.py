@@ -67,16 +67,16 @@ def _context(browser, feedback_site: FeedbackSite, javascript: bool):
     return context, page, problems
 
 
-@pytest.fixture
-def js_page(browser, feedback_site: FeedbackSite):
+@pytest.fixture(name="js_page")
+def js_page_fixture(browser, feedback_site: FeedbackSite):
     context, page, problems = _context(browser, feedback_site, javascript=True)
     yield page
     context.close()
     assert problems == []
 
 
-@pytest.fixture
-def no_js_page(browser, feedback_site: FeedbackSite):
+@pytest.fixture(name="no_js_page")
+def no_js_page_fixture(browser, feedback_site: FeedbackSite):
     context, page, problems = _context(browser, feedback_site, javascript=False)
     yield page
     context.close()

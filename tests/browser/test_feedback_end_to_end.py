@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from tests.builds import build, showcase
 from tests.feedback.receivers import TOKEN, TOKEN_ENV
 
-from .feedback_site import FeedbackSite, js_page, serve_feedback_site, wait_until_not_too_fast  # noqa: F401
+from .feedback_site import FeedbackSite, js_page_fixture, serve_feedback_site, wait_until_not_too_fast  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def run(project: Path, *args: str) -> str:
     return output
 
 
-def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: FeedbackSite,  # noqa: F811
+def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: FeedbackSite,
                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base, project = feedback_site.base_url, feedback_site.built.project
     send(js_page, base, feedback_site.case_url, "Putting these ideas into practice", "College", SHARED, True)

@@ -16,8 +16,15 @@ import pytest
 
 from tests.feedback.receivers import Receiver
 
-from .feedback_site import (SHOWN_AT, FeedbackSite, fill, js_page, no_js_page, serve_feedback_site,  # noqa: F401
-                            wait_until_not_too_fast)
+from .feedback_site import (  # noqa: F401
+    SHOWN_AT,
+    FeedbackSite,
+    fill,
+    js_page_fixture,
+    no_js_page_fixture,
+    serve_feedback_site,
+    wait_until_not_too_fast,
+)
 
 pytestmark = pytest.mark.browser
 

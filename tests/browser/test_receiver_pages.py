@@ -29,7 +29,8 @@ HOSTILE = [
 def attack_page(action: str, page: str) -> str:
     """A page that posts the feedback form, with a hostile ``page``, to the receiver as soon as it loads."""
     fields = {"page": page, "kind": "case", "intention": "practice", "role": "prison", "comments": "hello"}
-    inputs = "".join(f'<input type="hidden" name="{name}" value="{html.escape(value)}">' for name, value in fields.items())
+    inputs = "".join(f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                     for name, value in fields.items())
     return (f'<!doctype html><meta charset="utf-8"><title>attack</title>'
             f'<form id="f" method="post" action="{html.escape(action)}">{inputs}</form>'
             f'<script>document.getElementById("f").submit()</script>')

@@ -12,8 +12,16 @@ import pytest
 import yaml
 
 from tests.builds import copy_example
-from tests.site.sites import (Built, CaseInfo, ChapterInfo, build_ok, configured_sections, read_cases,
-                              read_taxonomy, read_toolkit)
+from tests.site.sites import (
+    Built,
+    CaseInfo,
+    ChapterInfo,
+    build_ok,
+    configured_sections,
+    read_cases,
+    read_taxonomy,
+    read_toolkit,
+)
 
 from .conftest import DESKTOP, MOBILE, serve_folder
 
@@ -147,7 +155,8 @@ def test_counts_shown_equal_the_counts_from_the_case_files(page, base_url: str, 
     shown = shown_counts(page)
     for name in names:
         for value, count in shown[name].items():
-            assert count == everything[name][value], f"{name}: {value} shows {count}, the files say {everything[name][value]}"
+            assert count == everything[name][value], \
+                f"{name}: {value} shows {count}, the files say {everything[name][value]}"
     assert total(page) == len(items)
 
     # Choose a theme: every other group counts within it; the theme's own group still

@@ -53,7 +53,7 @@ def test_serve_reindexes_after_each_rebuild(browser, tmp_path: Path) -> None:
         context.set_default_timeout(15_000)
         try:
             page = context.new_page()
-            for attempt in range(20):  # the index may still be one rebuild behind
+            for _attempt in range(20):  # the index may still be one rebuild behind
                 page.goto(served.url(f"search/?q={NEW_WORD}"))
                 page.locator("[data-search]:not([aria-busy]) [data-search-status]:not(:empty)").wait_for()
                 found = page.locator("[data-search-results] h3 a").evaluate_all(

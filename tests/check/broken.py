@@ -36,8 +36,8 @@ BROKEN: dict[str, Broken] = {
             "  summary: Trained peer mentors meet every new arrival.",  # line 4: indented
             "published: 2014-06-30",
             "themes: [Peer support]")},
-        [Expect("cases/indented.md", 4, "The front matter is not valid YAML: mapping values are not allowed in this context",
-                YAML_HINT)]),
+        [Expect("cases/indented.md", 4,
+                "The front matter is not valid YAML: mapping values are not allowed in this context", YAML_HINT)]),
     "yaml-unclosed-quote": Broken(
         {"cases/quote.md": front(
             "title: Peer mentors in reception",
@@ -179,7 +179,8 @@ BROKEN: dict[str, Broken] = {
                 '"Provider background".', "Move the sections into the expected order. " + ORDER_HINT)]),
     "section-unknown": Broken(
         {"cases/unknown.md": front(*FIELDS, body=BODY.replace("## Provider background", "## Provider backgroud"))},
-        [Expect("cases/unknown.md", 16, 'The section heading "Provider backgroud" is not one of the case-study sections.',
+        [Expect("cases/unknown.md", 16,
+                'The section heading "Provider backgroud" is not one of the case-study sections.',
                 'Did you mean "Provider background"? ' + ORDER_HINT + " Use ### for headings inside a section."),
          Expect("cases/unknown.md", 20, 'The section "Provider background" is missing.',
                 "Add a heading `## Provider background`")]),
@@ -239,7 +240,8 @@ BROKEN: dict[str, Broken] = {
     "related-unknown": Broken(
         {"cases/peer-mentors-in-reception.md": case("Peer mentors in reception"),
          "cases/council.md": case("A learner council", "related: [peer-mentors-in-recepton]")},  # line 7
-        [Expect("cases/council.md", 7, '`related` has "peer-mentors-in-recepton", but there is no case study with that name.',
+        [Expect("cases/council.md", 7,
+                '`related` has "peer-mentors-in-recepton", but there is no case study with that name.',
                 'Did you mean "peer-mentors-in-reception"? Use the file name of another case without `.md`')]),
     "related-draft": Broken(
         {"cases/unfinished.md": case("An unfinished case", "draft: true"),
@@ -251,7 +253,8 @@ BROKEN: dict[str, Broken] = {
     "file-empty": Broken(
         {"cases/empty.md": "", "cases/blank.md": "\n  \n"},
         [Expect("cases/empty.md", None, "The file is empty.", '`showcase new "Title"` writes a file you can fill in.'),
-         Expect("cases/blank.md", None, "The file is empty.", "Add the front matter and sections, or delete the file.")]),
+         Expect("cases/blank.md", None, "The file is empty.",
+                "Add the front matter and sections, or delete the file.")]),
     "file-latin-1": Broken(
         # "café" in Latin-1 on line 4: the byte 0xE9 is not UTF-8.
         {"cases/latin.md": front(*FIELDS[:2], "summary: Mentors meet new arrivals in the café.",
@@ -272,9 +275,12 @@ BROKEN: dict[str, Broken] = {
         [Expect("docs/toolkit/guide/start.md", 1, "The required field `order` is missing.",
                 "Add a line `order: 1` (a whole number) to the front matter.")]),
     "chapter-order-twice": Broken(
-        {"docs/toolkit/guide/alpha.md": "---\ntitle: Alpha\norder: 1\nsummary: First.\nthemes: [Learner voice]\n---\nText.\n",
-         "docs/toolkit/guide/beta.md": "---\ntitle: Beta\norder: 1\nsummary: Second.\nthemes: [Learner voice]\n---\nText.\n",
-         "docs/toolkit/other/gamma.md": "---\ntitle: Gamma\norder: 1\nsummary: Elsewhere.\nthemes: [Learner voice]\n---\nText.\n"},
+        {"docs/toolkit/guide/alpha.md":
+             "---\ntitle: Alpha\norder: 1\nsummary: First.\nthemes: [Learner voice]\n---\nText.\n",
+         "docs/toolkit/guide/beta.md":
+             "---\ntitle: Beta\norder: 1\nsummary: Second.\nthemes: [Learner voice]\n---\nText.\n",
+         "docs/toolkit/other/gamma.md":
+             "---\ntitle: Gamma\norder: 1\nsummary: Elsewhere.\nthemes: [Learner voice]\n---\nText.\n"},
         # Order 1 in another toolkit is fine.
         [Expect("docs/toolkit/guide/beta.md", 3, "`order: 1` is also used by docs/toolkit/guide/alpha.md.",
                 "Give each chapter of a toolkit a different `order` number.")]),
@@ -329,7 +335,8 @@ BROKEN: dict[str, Broken] = {
                     "Write the proxy's own address as it connects to the receiver, like 127.0.0.1")],
         options={"feedback": {"trusted_proxies": ["127.0.0.1", "proxy.example"]}}),
     "config-publish-threshold": Broken(
-        {}, [Expect("mkdocs.yml", 6, "The option `publish_threshold` is 1, so a published figure could single out one reader.",
+        {}, [Expect("mkdocs.yml", 6,
+                    "The option `publish_threshold` is 1, so a published figure could single out one reader.",
                     "Use 3 or more")],
         options={"feedback": {"publish_threshold": 1}}),
 }

@@ -11,7 +11,7 @@ from generator.problems import Severity
 from tests.builds import build, copy_example, showcase
 
 from .broken import BROKEN
-from .sites import (FIELDS, Expect, assert_exactly, case, copy_fixture, front, parse_output, write_site)
+from .sites import FIELDS, Expect, assert_exactly, case, copy_fixture, front, parse_output, write_site
 
 FIX_ERRORS = "fix the errors above, then run `showcase check` again."
 
@@ -155,7 +155,7 @@ def _sections(text: str) -> list[tuple[str, str]]:
     found = []
     for index, line in enumerate(lines):
         if line.startswith("## "):
-            following = next(l for l in lines[index + 1:] if l.strip())
+            following = next(rest for rest in lines[index + 1:] if rest.strip())
             found.append((line[3:], following))
     return found
 

@@ -85,8 +85,10 @@ def test_every_section_problem_in_one_file_is_reported(tmp_path: Path) -> None:
         Expect("cases/c.md", 8, 'The body has a level-1 heading "A title in the body".'),
         Expect("cases/c.md", 8, "There is text before the first section."),
         Expect("cases/c.md", 10, 'The section "The good practice in detail" is empty.'),
-        Expect("cases/c.md", 14, 'The section "The provider\'s message" should come before "The good practice in detail".'),
-        Expect("cases/c.md", 18, 'The section heading "Providers background" is not one of the case-study sections.',
+        Expect("cases/c.md", 14,
+               'The section "The provider\'s message" should come before "The good practice in detail".'),
+        Expect("cases/c.md", 18,
+               'The section heading "Providers background" is not one of the case-study sections.',
                'Did you mean "Provider background"?'),
         Expect("cases/c.md", 21, 'The section "Provider background" is missing.'),
         Expect("cases/c.md", 21, 'The section "What next" is missing.'),
@@ -137,7 +139,8 @@ def test_custom_sections_order_and_unknown_headings(tmp_path: Path) -> None:
     # The default sections are unknown headings here, and Summary is missing.
     for line, title in ((8, "The provider's message"), (12, "The good practice in detail"),
                         (16, "Provider background"), (20, "What next")):
-        expect.append(Expect("cases/default.md", line, f'The section heading "{title}" is not one of the case-study sections.',
+        expect.append(Expect("cases/default.md", line,
+                             f'The section heading "{title}" is not one of the case-study sections.',
                              "The sections, in order, are: ## Summary; ## Costs."))
     expect.append(Expect("cases/default.md", 23, 'The section "Summary" is missing.'))
     assert_exactly(problems, expect)

@@ -19,8 +19,16 @@ from bs4 import Tag
 from feedback.form import INTENTIONS, MAX_COMMENT
 from generator.config import FeedbackSettings, settings_from
 from tests.builds import build, copy_example
-from tests.site.sites import (Built, article, example_build, read_cases, read_taxonomy, read_toolkit,
-                              set_plugin_options, text_of)
+from tests.site.sites import (
+    Built,
+    article,
+    example_build,
+    read_cases,
+    read_taxonomy,
+    read_toolkit,
+    set_plugin_options,
+    text_of,
+)
 
 DEFAULTS = FeedbackSettings()
 CASE_PROMPT = ("Are you thinking of putting these ideas into practice, already doing something similar, "
@@ -148,7 +156,7 @@ def test_every_case_and_chapter_has_the_form_with_its_page_and_kind(sites: dict[
         assert section(built, page.url)["data-backend"] == OPTIONS.get(backend, {}).get("backend", backend)
 
 
-@pytest.mark.parametrize("backend", FORM_BACKENDS + ["link"])
+@pytest.mark.parametrize("backend", [*FORM_BACKENDS, "link"])
 def test_pages_other_than_cases_and_chapters_have_no_form(sites: dict[str, Built], backend: str) -> None:
     built = sites[backend]
     for url in other_pages(built):

@@ -27,8 +27,18 @@ from tests.builds import showcase
 from tests.site.sites import set_plugin_options
 
 from .conftest import SITE_ORIGIN, SITE_URL
-from .receivers import (CASE_PAGE, CHAPTER_PAGE, SENT, TOKEN, TOKEN_ENV, Receiver, cli_receiver, db_rows,
-                        threaded_receiver, valid_form)
+from .receivers import (
+    CASE_PAGE,
+    CHAPTER_PAGE,
+    SENT,
+    TOKEN,
+    TOKEN_ENV,
+    Receiver,
+    cli_receiver,
+    db_rows,
+    threaded_receiver,
+    valid_form,
+)
 
 FOREIGN = "https://evil.example.com"
 CONFIG_RATE_LIMIT = 3  # feedback.rate_limit in the project's mkdocs.yml; --rate-limit 0 overrides it

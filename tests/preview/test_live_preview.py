@@ -113,7 +113,7 @@ def test_deleted_new_and_broken_cases_while_serving(served: Served) -> None:
 
     # A mistake: shown on the home page, the page left out, and the rest carries on.
     new.write_text(NEW_CASE.format(theme="Peer suport"), encoding="utf-8")
-    _, home = wait_for(served.url("/"), lambda status, body: "cases/library-mentors.md:6: error:" in body)
+    wait_for(served.url("/"), lambda status, body: "cases/library-mentors.md:6: error:" in body)
     assert get(served.url("cases/library-mentors/"))[0] == 404
     assert "Peer mentors in the library" not in get(served.url("cases/"))[1]
     other = cases["learner-surveys-hmyoi-ashcombe"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.site.sites import Built, build_ok, copy_fixture, example_build, set_plugin_options
 from tests.builds import copy_example
+from tests.site.sites import Built, build_ok, copy_fixture, example_build, set_plugin_options
 
 
 @pytest.fixture(scope="session")

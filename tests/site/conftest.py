@@ -8,8 +8,19 @@ import yaml
 
 from tests.builds import copy_example
 
-from .sites import (Built, CaseInfo, VocabularyInfo, build_ok, configured_sections, copy_fixture, example_build,
-                    mark_draft, read_cases, read_taxonomy, set_plugin_options)
+from .sites import (
+    Built,
+    CaseInfo,
+    VocabularyInfo,
+    build_ok,
+    configured_sections,
+    copy_fixture,
+    example_build,
+    mark_draft,
+    read_cases,
+    read_taxonomy,
+    set_plugin_options,
+)
 
 SYNTHETIC_CASES = 300
 

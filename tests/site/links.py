@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -54,14 +54,12 @@ def target_file(site: Path, path: str) -> Path | None:
     """The file a site-root URL path is served from, as a static server would."""
     path = unquote(path).lstrip("/")
     candidate = site / path
-    if path == "" or path.endswith("/"):
-        candidate = candidate / "index.html"
-    elif candidate.is_dir():
+    if path == "" or path.endswith("/") or candidate.is_dir():
         candidate = candidate / "index.html"
     return candidate if candidate.is_file() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

@@ -11,7 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ class Built:
         return soup_of(self.page(url))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _soup_cached(path: Path, mtime: float) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

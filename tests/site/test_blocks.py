@@ -94,10 +94,11 @@ def test_join_swaps_only_this_pages_placeholders() -> None:
         marker("panel"): '<aside class="panel">P</aside>', marker("form"): "<form>F</form>"})
     assert len(blocks) == 2 and all(key in markdown for key in blocks)
     forged = "<!-- showcase-block " + "0" * 32 + " panel -->"
-    html = f"<p>Text</p>\n{list(blocks)[0]}\n{forged}\n<p>More</p>\n{list(blocks)[1]}\n{list(blocks)[0]}"
+    first, second = blocks
+    html = f"<p>Text</p>\n{first}\n{forged}\n<p>More</p>\n{second}\n{first}"
     joined = join_blocks(html, blocks)
     assert joined.html == f'<p>Text</p>\n<aside class="panel">P</aside>\n{forged}\n<p>More</p>\n<form>F</form>\n' \
-                          f'{list(blocks)[0]}'  # each block once: a second copy of a placeholder stays a comment
+                          f'{first}'  # each block once: a second copy of a placeholder stays a comment
     assert joined.missing == []
 
 

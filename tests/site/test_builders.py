@@ -38,7 +38,8 @@ imported = [n for n in names if n != "generator.plugin"]
 for name in imported:
     importlib.import_module(name)
 print(json.dumps({"imported": imported,
-                  "mkdocs": sorted(m for m in sys.modules if m == "mkdocs" or m.startswith(("mkdocs.", "material", "properdocs")))}))
+                  "mkdocs": sorted(m for m in sys.modules
+                                   if m == "mkdocs" or m.startswith(("mkdocs.", "material", "properdocs")))}))
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -46,3 +47,13 @@ print(json.dumps({"imported": imported,
     found = json.loads(result.stdout)
     assert {"generator.render", "generator.load", "generator.read.cases", "generator.cli"} <= set(found["imported"])
     assert found["mkdocs"] == []
+
+
+def test_the_plugin_declares_every_setting_and_no_other() -> None:
+    from mkdocs.config.config_options import BaseConfigOption
+
+    from generator.config import OPTION_NAMES
+    from generator.plugin import ShowcaseConfig
+
+    declared = {name for name, value in vars(ShowcaseConfig).items() if isinstance(value, BaseConfigOption)}
+    assert declared == {"enabled", *OPTION_NAMES}

@@ -5,8 +5,21 @@ import re
 
 import pytest
 
-from .sites import (Built, CaseInfo, VocabularyInfo, article, configured_sections, h2, list_links,
-                    plugin_options, read_toolkit, resolve, section_after, split_front_matter, text_of)
+from .sites import (
+    Built,
+    CaseInfo,
+    VocabularyInfo,
+    article,
+    configured_sections,
+    h2,
+    list_links,
+    plugin_options,
+    read_toolkit,
+    resolve,
+    section_after,
+    split_front_matter,
+    text_of,
+)
 
 RELATED = "Related case studies"
 FROM_TOOLKIT = "From the toolkit"
@@ -106,7 +119,7 @@ def test_metadata_panel_has_provider_terms_and_dates(example: Built, example_cas
             links = panel[key].find_all("a")
             assert [text_of(a) for a in links] == [t.label for t in terms], case.slug
             assert [resolve(case.url, a["href"]) for a in links] == [t.url for t in terms], case.slug
-            for term, link in zip(terms, links):
+            for term, link in zip(terms, links, strict=True):
                 target = example.soup(resolve(case.url, link["href"]))
                 assert text_of(article(target).find("h1")) == term.label
             # Nothing in the terms' cell is left unlinked (apart from separators).

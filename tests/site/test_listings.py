@@ -3,10 +3,21 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from .sites import (Built, CaseInfo, VocabularyInfo, article, card_urls, h2, list_links, plugin_options,
-                    read_toolkit, resolve, section_after, split_front_matter, text_of)
+from .sites import (
+    Built,
+    CaseInfo,
+    VocabularyInfo,
+    article,
+    card_urls,
+    h2,
+    list_links,
+    plugin_options,
+    read_toolkit,
+    resolve,
+    section_after,
+    split_front_matter,
+    text_of,
+)
 
 
 def cases_tagged(cases: list[CaseInfo], field: str, slug: str) -> list[str]:
@@ -45,7 +56,8 @@ def test_term_page_cards_describe_each_case(example: Built, example_cases: list[
         assert text_of(card.select_one(".sc-card__summary")) == case.summary
         assert card.select_one(".sc-card__provider time")["datetime"] == case.published.isoformat()
         assert text_of(card.select_one(".sc-card__provider")).startswith(case.provider + " ·")
-        assert [text_of(s) for s in card.select(".sc-card__themes .sc-tag")] == [t.label for t in case.terms_of("themes")]
+        themes = [t.label for t in case.terms_of("themes")]
+        assert [text_of(s) for s in card.select(".sc-card__themes .sc-tag")] == themes
         assert card["data-themes"] == " ".join(t.slug for t in case.terms_of("themes"))
         assert card["data-published"] == case.published.isoformat()
 
@@ -76,7 +88,7 @@ def test_vocabulary_pages_list_every_term_with_counts(example: Built, example_ca
         assert text_of(page.find("h1")) == vocabulary.title
         items = page.find("ul").find_all("li", recursive=False)
         assert [resolve(url, li.find("a")["href"]) for li in items] == [t.url for t in vocabulary.terms]
-        for term, item in zip(vocabulary.terms, items):
+        for term, item in zip(vocabulary.terms, items, strict=True):
             count = len(cases_tagged(example_cases, vocabulary.field, term.slug))
             assert text_of(item).startswith(f"{term.label} ({studies(count)})"), text_of(item)
 
@@ -128,7 +140,7 @@ def test_home_browse_by_theme(example: Built, example_cases: list[CaseInfo],
     heading = h2(example.soup(""), "Browse by theme")
     items = next(el for el in section_after(heading) if el.name == "ul").find_all("li", recursive=False)
     assert [resolve("", li.find("a")["href"]) for li in items] == [t.url for t in themes.terms]
-    for term, item in zip(themes.terms, items):
+    for term, item in zip(themes.terms, items, strict=True):
         count = len(cases_tagged(example_cases, "themes", term.slug))
         assert text_of(item) == f"{term.label} ({studies(count)})"
 

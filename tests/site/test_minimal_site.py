@@ -38,7 +38,7 @@ def test_case_page(minimal: Built, url: str, related: list[str], chapters: list[
     h2s = [text_of(h) for h in article(soup).find_all("h2") if "sc-meta__title" not in (h.get("class") or [])]
     assert h2s == [*SECTIONS, "Related case studies", "From the toolkit", "Feedback"]
     word = url.split("/")[1].split("-")[0].capitalize()  # River, Hill, Lake
-    for title, key in zip(SECTIONS, ["message", "detail", "background", "next"]):
+    for title, key in zip(SECTIONS, ["message", "detail", "background", "next"], strict=True):
         assert text_of(section_after(h2(soup, title))[0]).startswith(f"{word} {key} text."), (url, title)
     assert list_links(h2(soup, "Related case studies"), url) == related
     assert list_links(h2(soup, "From the toolkit"), url) == chapters

@@ -11,7 +11,7 @@ import math
 import pytest
 
 from .links import crawl
-from .sites import (Built, CaseInfo, VocabularyInfo, article, card_urls, read_taxonomy, resolve, soup_of, text_of)
+from .sites import Built, CaseInfo, VocabularyInfo, article, card_urls, read_taxonomy, resolve, soup_of, text_of
 
 PAGE_SIZE = 50  # the default of `cards_per_page`
 MAX_PAGE_BYTES = 150 * 1024

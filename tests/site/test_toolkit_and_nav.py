@@ -3,8 +3,22 @@ from __future__ import annotations
 
 import pytest
 
-from .sites import (Built, CaseInfo, ChapterInfo, VocabularyInfo, article, h2, list_links, nav_urls, plugin_options,
-                    read_toolkit, resolve, section_after, slug, text_of)
+from .sites import (
+    Built,
+    CaseInfo,
+    ChapterInfo,
+    VocabularyInfo,
+    article,
+    h2,
+    list_links,
+    nav_urls,
+    plugin_options,
+    read_toolkit,
+    resolve,
+    section_after,
+    slug,
+    text_of,
+)
 
 TOOLKIT = "learner-voice"
 

@@ -10,9 +10,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -30,11 +32,12 @@ START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 class SlowReceiver(BaseHTTPRequestHandler):
     """GET /api/submissions as our receiver answers it, a page at a time, slowly."""
 
-    records = [receiver_record(i, received_at=(START + timedelta(minutes=i)).isoformat(timespec="milliseconds"))
-               for i in range(1, RECORDS + 1)]
-    requests: list[int] = []  # the `after` of every request, in order
+    records: ClassVar[list[dict[str, Any]]] = [
+        receiver_record(i, received_at=(START + timedelta(minutes=i)).isoformat(timespec="milliseconds"))
+        for i in range(1, RECORDS + 1)]
+    requests: ClassVar[list[int]] = []  # the `after` of every request, in order
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         query = parse_qs(urlsplit(self.path).query)
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
             self.send_error(401)
@@ -50,10 +53,8 @@ class SlowReceiver(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with suppress(BrokenPipeError):  # the collector was killed while waiting: that is the test
             self.wfile.write(body)
-        except BrokenPipeError:  # the collector was killed while waiting: that is the test
-            pass
 
     def log_message(self, *args: object) -> None:
         pass

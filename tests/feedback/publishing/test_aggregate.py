@@ -105,7 +105,8 @@ def test_only_approved_consented_comments_with_months_not_times() -> None:
         stored(5, "2025-01-09", comment="Spam, approved.", consent=True, spam=True, status="approved"),
         stored(6, "2025-01-10", comment="   ", consent=True, status="approved"),
         stored(7, "2025-02-11", comment=f"Later, from {NAME_EMAIL}.", consent=True, status="approved"),
-    ] + five("2025-02-12"), SITE)
+        *five("2025-02-12"),
+    ], SITE)
     # January had 5 responses that count (the spam does not), February 6: both months shown.
     assert result.pages[PAGE].comments == [{"month": "2025-01", "text": "Approved with consent."},
                                            {"month": "2025-02", "text": "Later, from [email address removed]."}]
@@ -121,7 +122,7 @@ def test_the_json_has_no_personal_data_and_no_exact_times() -> None:
     result = aggregate([stored(1, "2025-01-05", comment="Fine.", consent=True, status="approved",
                                organisation=ORGANISATION, email=NAME_EMAIL),
                         stored(2, "2025-01-06", comment="Not agreed.", organisation="Secret Org Ltd",
-                               email="secret@example.org")] + five("2025-01-07"), SITE)
+                               email="secret@example.org"), *five("2025-01-07")], SITE)
     text = json.dumps(result.as_json())
     for detail in (ORGANISATION, NAME_EMAIL, "Secret Org", "secret@", "Not agreed", "T12:00", "2025-01-05",
                    '"email"', '"organisation"', '"k1"', '"source"', '"kind"'):

@@ -9,8 +9,19 @@ import pytest
 from feedback.store import Store
 from tests.builds import copy_example, showcase
 
-from .data import (APPROVED_TWO, APPROVED_TWO_PUBLISHED, NAME_EMAIL, NAME_PARTS, ORGANISATION, PHONE, SOURCE, Entry,
-                   at, fill, response)
+from .data import (
+    APPROVED_TWO,
+    APPROVED_TWO_PUBLISHED,
+    NAME_EMAIL,
+    NAME_PARTS,
+    ORGANISATION,
+    PHONE,
+    SOURCE,
+    Entry,
+    at,
+    fill,
+    response,
+)
 
 PAGE = "cases/learner-council-hmp-eastwold/"
 

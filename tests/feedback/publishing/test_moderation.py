@@ -14,15 +14,26 @@ from feedback.moderate import ModerationError, approve, for_review, forget, reje
 from feedback.pages import SitePages
 from feedback.store import Store
 
-from .data import (APPROVED_TWO, APPROVED_TWO_PUBLISHED, NAME_EMAIL, NAME_PARTS, ORGANISATION, SOURCE, Entry, at,
-                   fill, response)
+from .data import (
+    APPROVED_TWO,
+    APPROVED_TWO_PUBLISHED,
+    NAME_EMAIL,
+    NAME_PARTS,
+    ORGANISATION,
+    SOURCE,
+    Entry,
+    at,
+    fill,
+    response,
+)
 
 PAGE = "cases/learner-council-hmp-eastwold/"
 SITE = SitePages.of([PAGE])
 
 
 def published_comments(store: Store) -> list[str]:
-    return [c["text"] for page in aggregate(store.responses(include_spam=True), SITE).pages.values() for c in page.comments]
+    pages = aggregate(store.responses(include_spam=True), SITE).pages.values()
+    return [c["text"] for page in pages for c in page.comments]
 
 
 def entry(key: str, comment: str, *, consent: bool = True, **changes) -> Entry:

@@ -22,10 +22,33 @@ from feedback.store import Store
 from generator.problems import Problems
 from generator.read.feedback_data import read_published
 
-from .data import (APPROVED_ONE, APPROVED_TWO, APPROVED_TWO_PUBLISHED, CHAPTER_COMMENT, EXPECTED_A, EXPECTED_B,
-                   EXPECTED_C, EXPECTED_CHAPTER, EXPECTED_INTENTIONS, EXPECTED_MONTHS, EXPECTED_ROLES, EXPECTED_TOTAL,
-                   GONE_PAGE, HOSTILE, PERSONAL, THRESHOLD, UNPUBLISHED, UNPUBLISHED_MARKERS, Entry, FeedbackSite, at,
-                   case_a_entries, case_b_entries, chapter_entries, fill)
+from .data import (
+    APPROVED_ONE,
+    APPROVED_TWO,
+    APPROVED_TWO_PUBLISHED,
+    CHAPTER_COMMENT,
+    EXPECTED_A,
+    EXPECTED_B,
+    EXPECTED_C,
+    EXPECTED_CHAPTER,
+    EXPECTED_INTENTIONS,
+    EXPECTED_MONTHS,
+    EXPECTED_ROLES,
+    EXPECTED_TOTAL,
+    GONE_PAGE,
+    HOSTILE,
+    PERSONAL,
+    THRESHOLD,
+    UNPUBLISHED,
+    UNPUBLISHED_MARKERS,
+    Entry,
+    FeedbackSite,
+    at,
+    case_a_entries,
+    case_b_entries,
+    chapter_entries,
+    fill,
+)
 
 PAGE_A = "cases/a/"
 PAGE_B = "cases/b/"
@@ -260,3 +283,4 @@ def test_chart_labels_are_drawn_as_written(store: Store, tmp_path: Path, label: 
     root = ET.fromstring(svg.split("\n", 3)[3])
     texts = ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert label in texts
+

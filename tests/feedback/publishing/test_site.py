@@ -14,10 +14,31 @@ from feedback.store import DEFAULT_STORE, Store
 from tests.builds import showcase
 from tests.site.sites import article, build_ok, h2, read_cases, resolve, section_after, text_of
 
-from .data import (APPROVED_ONE, APPROVED_TWO, APPROVED_TWO_PUBLISHED, CHAPTER_COMMENT, EXPECTED_A, EXPECTED_B,
-                   EXPECTED_C, EXPECTED_CHAPTER, EXPECTED_INTENTIONS, EXPECTED_ROLES, EXPECTED_TOTAL, GONE_PAGE, H,
-                   HOSTILE, INTENTION_LABELS, PERSONAL, ROLE_LABELS, SOURCE, UNPUBLISHED, UNPUBLISHED_MARKERS,
-                   FeedbackSite, feedback_url, response)
+from .data import (
+    APPROVED_ONE,
+    APPROVED_TWO,
+    APPROVED_TWO_PUBLISHED,
+    CHAPTER_COMMENT,
+    EXPECTED_A,
+    EXPECTED_B,
+    EXPECTED_C,
+    EXPECTED_CHAPTER,
+    EXPECTED_INTENTIONS,
+    EXPECTED_ROLES,
+    EXPECTED_TOTAL,
+    GONE_PAGE,
+    HOSTILE,
+    INTENTION_LABELS,
+    PERSONAL,
+    ROLE_LABELS,
+    SOURCE,
+    UNPUBLISHED,
+    UNPUBLISHED_MARKERS,
+    FeedbackSite,
+    H,
+    feedback_url,
+    response,
+)
 
 OVERVIEW = "feedback/"
 

@@ -57,7 +57,8 @@ def test_the_collectors_store_is_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "local" / "store.sqlite3"
     store = Store(path)
     try:
-        assert {f.name: oct(mode(f)) for f in database_files(path)} == {f.name: oct(0o600) for f in database_files(path)}
+        files = database_files(path)
+        assert {f.name: oct(mode(f)) for f in files} == {f.name: oct(0o600) for f in files}
     finally:
         store.close()
     assert oct(mode(path.parent)) == oct(0o700)

@@ -53,7 +53,8 @@ def test_the_refusal_pages_allow_no_script_at_all(cli: Receiver) -> None:
     """A second defence behind escaping: were markup ever written out, the browser would not run it."""
     for response in (cli.post(valid_form(page=HOSTILE_PAGES[0])),
                      cli.post(valid_form(page=HOSTILE_PAGES[0]), headers={"Origin": FOREIGN})):
-        policy = {d.split()[0]: d.split()[1:] for d in response.headers["Content-Security-Policy"].split(";") if d.strip()}
+        directives = response.headers["Content-Security-Policy"].split(";")
+        policy = {d.split()[0]: d.split()[1:] for d in directives if d.strip()}
         assert policy["default-src"] == ["'none'"] and "script-src" not in policy
         assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'none'"]
 

@@ -17,8 +17,7 @@ import requests
 from tests.builds import BIN, quiet_env
 
 from ..conftest import SITE_URL
-from ..receivers import (TOKEN, TOKEN_ENV, Receiver, cli_receiver, free_port, stop_process, threaded_receiver,
-                         valid_form)
+from ..receivers import TOKEN, TOKEN_ENV, Receiver, cli_receiver, free_port, stop_process, threaded_receiver, valid_form
 
 MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
@@ -27,7 +26,8 @@ def marker() -> str:
     return f"marker-{uuid.uuid4().hex}"
 
 
-def get(receiver: Receiver, path: str, token: str | None = None, source: str = "127.0.0.1") -> tuple[int, dict[str, str], Any]:
+def get(receiver: Receiver, path: str, token: str | None = None,
+        source: str = "127.0.0.1") -> tuple[int, dict[str, str], Any]:
     """GET from a chosen loopback address (127.0.0.2 is another reader as far as the receiver knows)."""
     host, port = receiver.url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=5, source_address=(source, 0))
@@ -56,6 +56,23 @@ def test_a_short_token_stops_the_receiver_with_how_to_make_one(receiver_project:
     assert TOKEN_ENV in out and "32" in out and MAKE_TOKEN in out
     assert "Traceback" not in out + err
     assert not (tmp_path / "x.sqlite3").exists(), "it opened the database before refusing to start"
+
+
+def test_a_token_no_bearer_header_can_carry_stops_the_receiver(receiver_project: Path, tmp_path: Path) -> None:
+    """Long enough, but with a space and a quote in it: the API could never accept it, so say so at start."""
+    token = 'a long passphrase with "quotes" in it'
+    command = [str(BIN / "showcase"), "feedback", "serve", "--port", str(free_port()),
+               "--db", str(tmp_path / "x.sqlite3")]
+    process = subprocess.Popen(command, cwd=receiver_project, env={**quiet_env(), TOKEN_ENV: token},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        stop_process(process)
+        pytest.fail("the receiver started with a token no Authorization header can carry")
+    assert process.returncode == 1, out
+    assert out.startswith("Not started:") and "characters a Bearer token cannot carry" in out and MAKE_TOKEN in out
+    assert "Traceback" not in out + err
 
 
 def test_a_token_of_32_characters_starts(receiver_project: Path, tmp_path: Path) -> None:

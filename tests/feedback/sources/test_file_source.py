@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from feedback.collect import collect as run_collect, summary
+from feedback.collect import collect as run_collect
+from feedback.collect import summary
 from feedback.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.file import PAGE_SIZE, FileSource
