@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,11 +117,9 @@ def _collect(project: Project, args: argparse.Namespace) -> int:
     store = _open_store(project, args)
     if store is None:
         return 1
-    try:
+    with closing(store):
         results = collect(store, [build_source(c, choices) for c in configs],
                           progress=not args.no_progress)
-    finally:
-        store.close()
     print(summary(results))
     return 1 if any(r.error for r in results) else 0
 
@@ -131,10 +130,8 @@ def _review(project: Project, args: argparse.Namespace) -> int:
     store = _open_store(project, args)
     if store is None:
         return 1
-    try:
+    with closing(store):
         items = for_review(store, include_decided=args.all)
-    finally:
-        store.close()
     if not items:
         print("No comments are waiting for review." if not args.all else "There are no comments yet.")
         return 0
@@ -161,15 +158,13 @@ def _decide(project: Project, args: argparse.Namespace) -> int:
     if store is None:
         return 1
     failed = False
-    try:
+    with closing(store):
         for response_id in args.ids:
             try:
                 print(action(store, response_id))
             except ModerationError as error:
                 print(error)
                 failed = True
-    finally:
-        store.close()
     return 1 if failed else 0
 
 
@@ -188,7 +183,7 @@ def _forget(project: Project, args: argparse.Namespace) -> int:
     if store is None:
         return 1
     failed = False
-    try:
+    with closing(store):
         for response_id in args.ids:
             try:
                 outcome = forget(store, response_id, sources)
@@ -205,8 +200,6 @@ def _forget(project: Project, args: argparse.Namespace) -> int:
             for outcome in [*outcomes, *sweep(store, sources)]:
                 print(outcome.message)
                 failed = failed or not outcome.finished
-    finally:
-        store.close()
     return 1 if failed else 0
 
 
@@ -253,10 +246,8 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
     store = _open_store(project, args)
     if store is None:
         return 1
-    try:
+    with closing(store):
         written = publish(store, choices, out, site, project.settings.feedback.publish_threshold)
-    finally:
-        store.close()
     shown = project.shown(out)
     if written.changed or written.removed:
         print(f"Published to {shown}: {len(written.changed)} file(s) changed, {len(written.removed)} removed, "

@@ -20,6 +20,9 @@ MAX_COMMENT = 5000
 MAX_ORGANISATION = 200
 MAX_EMAIL = 254
 HONEYPOT = "website"
+# What a ticked box or a "yes" is sent as. The receiver takes only these from its own form;
+# sources' exports add their own spellings (``sources.normalise``).
+YES = frozenset({"yes", "on", "true", "1"})
 # A person takes longer than this to read a page and fill in the form.
 MIN_SECONDS = 2.0
 # The role vocabulary: the provider types of the taxonomy.

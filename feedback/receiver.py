@@ -27,6 +27,7 @@ from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse  # Flask's Response extends it; `redirect` gives this one
 
+from .api import API_MAX_LIMIT
 from .form import Choices
 from .inbox import Erasure, Inbox, InboxError
 from .proxies import TrustedProxies
@@ -39,7 +40,6 @@ from .submission import check_form, page_of
 # 5,000 characters of comments and 200 of organisation in any script.
 MAX_BODY = 16 * 1024
 MAX_TRANSPORT = 96 * 1024
-API_MAX_LIMIT = 500
 MAX_CURSOR = 2**63 - 1  # SQLite's largest integer
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
 _SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")  # as Inbox.add makes them (uuid4().hex)

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, Choices
+from .form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, YES, Choices
 from .pages import normalise_page
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_YES = {"yes", "on", "true", "1"}
 # A reader's clock may run a little fast: the time trap allows this much before
 # it calls a form shown in the future impossible.
 CLOCK_SKEW = 300.0
@@ -149,7 +148,7 @@ def check_form(form: Mapping[str, Any], choices: Choices, now: float) -> Checked
     email = fields.text("email")
     if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
         errors["email"] = "Enter an email address in the correct format, like name@example.com, or leave it blank"
-    consent = fields.text("consent").lower() in _YES
+    consent = fields.text("consent").lower() in YES
     reason = _spam_reason(fields, now)
     errors.update(fields.errors)  # a value of the wrong type: its own message, whatever else was wrong
     if errors or page is None:

@@ -18,14 +18,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..form import HONEYPOT, KINDS, RATINGS, Choices
+from ..form import HONEYPOT, KINDS, RATINGS, YES, Choices
 from ..model import Response
 from ..pages import normalise_page
 from .base import SourceConfig, SourceError
 
 # Our form's own field names, as netlify's `data` and formspree's records carry them.
 FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "organisation", "email")
-_YES = {"yes", "y", "on", "true", "1", "agree", "i agree", "x", "✓"}
+_YES = YES | {"y", "agree", "i agree", "x", "✓"}  # what survey exports write for a ticked box
 _SPACES = re.compile(r"\s+")
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)(?:\.0+)?(?![\d.])")
 

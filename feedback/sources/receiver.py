@@ -14,13 +14,13 @@ from urllib.parse import quote
 
 import requests
 
+from ..api import API_MAX_LIMIT
 from ..model import Page, Response
 from .base import SourceError
 from .http import JsonReply
 from .normalise import our_fields, token_of
 from .web import WebSource
 
-API_MAX_LIMIT = 500  # the receiver's own limit (feedback.receiver.API_MAX_LIMIT)
 _MAX_ANSWER = 64 * 1024  # an erasure's answer is a line of JSON; read no more than this of it
 
 
