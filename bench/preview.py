@@ -36,7 +36,7 @@ for _path in (str(REPO), str(HERE)):
     if _path not in sys.path:
         sys.path.append(_path)
 
-from generator.slugs import slugify  # noqa: E402  (the case page's address, as the site makes it)
+from core.slugs import slugify  # noqa: E402  (the case page's address, as the site makes it)
 
 PAUSE_BETWEEN_EDITS = 2.0  # seconds: an author does not save twice in a breath
 POLL_EVERY = 0.02  # seconds between requests while waiting for the page to change

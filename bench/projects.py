@@ -33,7 +33,7 @@ REPO = HERE.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.project import PLUGIN_NAME, Project, load_project  # noqa: E402
+from core.project import PLUGIN_NAME, Project, load_project  # noqa: E402
 
 try:
     from generator.blocks import PLACEHOLDER as _PLACEHOLDER
@@ -291,7 +291,12 @@ def make_same_output_project(project: Project, target: Path) -> int:
 
     The plugin itself says what to write: its ``on_config`` (what it adds to
     the configuration) and its ``on_files`` (every page and asset it makes or
-    rewrites), run here in process as ``mkdocs build`` runs them.
+    rewrites), run here in process as ``mkdocs build`` runs them: through the
+    configuration's plugin collection (``config.plugins.on_startup``,
+    ``on_config``, ``on_files``, ``on_shutdown``), the very calls ``mkdocs
+    build`` makes. The collection also names the plugin whose event is running,
+    which ``File.generated`` records as the file's ``generated_by``; mkdocs.yml
+    lists only Showcase, so only its events run.
     """
     from mkdocs.config import load_config
     from mkdocs.exceptions import PluginError
@@ -299,16 +304,13 @@ def make_same_output_project(project: Project, target: Path) -> int:
 
     config = load_config(str(project.config_file))
     plugin = config.plugins[PLUGIN_NAME]
-    plugin.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command="build", dirty=False)
     before = {key: copy.deepcopy(config[key]) for key in _PLUGIN_CHANGES}
-    config.plugins._current_plugin = PLUGIN_NAME  # as MkDocs sets it while a plugin's event runs
     try:
-        config = plugin.on_config(config) or config  # stops on errors in the cases, as a build does
-        files = plugin.on_files(get_files(config), config=config)
+        config = config.plugins.on_config(config)  # stops on errors in the cases, as a build does
+        files = config.plugins.on_files(get_files(config), config=config)
     except PluginError as error:
         sys.exit(f"The synthetic cases do not build (a bug in bench/synth.py?):\n{error}")
-    finally:
-        config.plugins._current_plugin = None
 
     target.mkdir(parents=True)
     shutil.copytree(project.docs_dir, target / "docs")
@@ -332,9 +334,7 @@ def make_same_output_project(project: Project, target: Path) -> int:
                                  "cannot find its blocks; it needs to follow generator/plugin.py.")
             else:
                 path.write_bytes(file.content_bytes)
-    shutdown = getattr(plugin, "on_shutdown", None)
-    if callable(shutdown):
-        shutdown()
+    config.plugins.on_shutdown()
 
     written = _written_config(project)
     written["plugins"] = _without_showcase(written.get("plugins"))

@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .figures import HIDDEN, Figure
-from .form import NOT_GIVEN, RATINGS
+from core.figures import HIDDEN, Figure
+from core.form import NOT_GIVEN, RATINGS
+
 from .pages import SitePages
 from .redact import redact
 from .store import StoredResponse

@@ -9,18 +9,23 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.project import Project
+from core.problems import Problems
+from core.project import Project, ProjectLoader
+from core.taxonomy import Taxonomy
 
 from .store import DEFAULT_STORE, Store, StoreError
 
 if TYPE_CHECKING:
     from .erase import KnownSources
 
-ProjectLoader = Callable[[str | None], Project | None]
+# The site's pages that carry a form, its taxonomy, and the problems met reading them. The
+# generator provides it; the command at the top (showcase.cli) passes it in, so that this
+# package never imports the generator.
+PageReader = Callable[[Project], tuple[list[str], Taxonomy, Problems]]
 DEFAULT_SOURCES = "feedback/sources.yml"
 
 
-def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) -> None:
+def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, read_pages: PageReader) -> None:
     """Add the feedback commands under ``showcase feedback``."""
     feedback = commands.add_parser("feedback", help="receive, collect, review and publish readers' feedback")
     sub = feedback.add_subparsers(dest="feedback_command", required=True, metavar="COMMAND")
@@ -68,7 +73,8 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
                                  "each receiver for anything erased here")
     forgetting.add_argument("--sources", default=DEFAULT_SOURCES,
                             help=f"the sources file, to find the receiver (default: {DEFAULT_SOURCES})")
-    publishing = command("publish", "write the aggregated feedback pages' data (nothing personal)", _publish)
+    publishing = command("publish", "write the aggregated feedback pages' data (nothing personal)",
+                         lambda project, args: _publish(project, args, read_pages))
     publishing.add_argument("--out", help="folder to write (default: feedback.published_dir in mkdocs.yml)")
     for parser in (collecting, reviewing, publishing, *(sub.choices[n] for n in ("approve", "reject", "forget"))):
         parser.add_argument("--store", help=f"the local feedback store (default: {DEFAULT_STORE})")
@@ -90,11 +96,10 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
 
 def _collect(project: Project, args: argparse.Namespace) -> int:
-    from generator.problems import Problems
-    from generator.read.taxonomy import read_taxonomy
+    from core.form import choices_for
+    from core.taxonomy import read_taxonomy
 
     from .collect import collect, summary
-    from .form import choices_for
     from .sources.config import build_source, load_sources
 
     sources_file = project.root / args.sources
@@ -206,11 +211,10 @@ def _forget(project: Project, args: argparse.Namespace) -> int:
 def _sources_for_erasure(project: Project, args: argparse.Namespace) -> KnownSources:
     """sources.yml and the site's choices, for reaching a receiver. A broken taxonomy or
     sources file never stops the local delete: what could not be used is said instead."""
-    from generator.problems import Problems
-    from generator.read.taxonomy import read_taxonomy
+    from core.form import choices_for
+    from core.taxonomy import read_taxonomy
 
     from .erase import KnownSources
-    from .form import choices_for
     from .sources.config import load_sources
 
     choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), Problems()))
@@ -225,23 +229,21 @@ def _sources_for_erasure(project: Project, args: argparse.Namespace) -> KnownSou
     return KnownSources({c.name: c for c in configs}, args.sources, choices, problem)
 
 
-def _publish(project: Project, args: argparse.Namespace) -> int:
-    from generator.load import load_catalogue
-    from generator.render_feedback import feedback_targets
+def _publish(project: Project, args: argparse.Namespace, read_pages: PageReader) -> int:
+    from core.form import choices_for
 
-    from .form import choices_for
     from .pages import SitePages
     from .publish import publish
 
     # The site's own pages, as a build sees them: figures are published for these only.
-    catalogue, problems = load_catalogue(project, include_drafts=False, with_feedback=False)
+    addresses, taxonomy, problems = read_pages(project)
     if problems.errors:
         print(problems.report())
         print("Stopped: fix these first. A page with a problem is not on the site, so its responses "
               "would count only towards \"other pages\". Then run `showcase feedback publish` again.")
         return 1
-    site = SitePages.of(feedback_targets(catalogue, project.directory_urls))
-    choices = choices_for(catalogue.taxonomy)
+    site = SitePages.of(addresses)
+    choices = choices_for(taxonomy)
     out = Path(args.out) if args.out else project.root / project.settings.feedback.published_dir
     store = _open_store(project, args)
     if store is None:

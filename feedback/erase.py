@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .form import Choices
+from core.form import Choices
+
 from .model import Response
 from .moderate import existing
 from .moderate import forget as forget_here

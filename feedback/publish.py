@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.slugs import slugify
+from core.figures import Figure, words
+from core.form import INTENTIONS, NOT_GIVEN, Choices
+from core.slugs import slugify
 
 from .aggregate import DEFAULT_THRESHOLD, Aggregate, aggregate
 from .charts import bar_chart
-from .figures import Figure, words
-from .form import INTENTIONS, NOT_GIVEN, Choices
 from .pages import SitePages
 from .store import Store
 

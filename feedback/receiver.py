@@ -27,8 +27,9 @@ from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse  # Flask's Response extends it; `redirect` gives this one
 
+from core.form import Choices
+
 from .api import API_MAX_LIMIT
-from .form import Choices
 from .inbox import Erasure, Inbox, InboxError
 from .proxies import TrustedProxies
 from .ratelimit import RateLimit

@@ -8,13 +8,13 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from generator.config import feedback_site_url
-from generator.problems import Problems
-from generator.project import Project
-from generator.read.taxonomy import read_taxonomy
+from core.form import choices_for
+from core.problems import Problems
+from core.project import Project
+from core.settings import feedback_site_url
+from core.taxonomy import read_taxonomy
 
 from .connections import make_server
-from .form import choices_for
 from .inbox import DEFAULT_DB, Inbox, InboxError
 from .proxies import ProxyError, TrustedProxies
 from .receiver import MAX_TRANSPORT, ReceiverConfig, create_app, token_problem

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, YES, Choices
+from core.form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, YES, Choices
+
 from .pages import normalise_page
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
-from . import figures
+from core import figures
 
 _TRIED = 8  # hidings tried, nearest first, before taking one that does not settle it alone
 # With more small counts exposed than this in a round, each takes its first hiding untried (a

@@ -7,8 +7,10 @@ style: ``cases/a/`` with directory URLs, ``cases/a.html`` without.
 """
 from __future__ import annotations
 
-from .model import Case, Chapter, Term, Toolkit, Vocabulary
-from .slugs import slugify
+from core.slugs import slugify
+from core.taxonomy import Term, Vocabulary
+
+from .model import Case, Chapter, Toolkit
 
 HOME = "index.md"
 BROWSE = "cases/index.md"

@@ -1,11 +1,12 @@
 """Checks that need more than one file: duplicates and links between cases."""
 from __future__ import annotations
 
+from core.problems import Problems
+from core.suggest import did_you_mean
+
 from .model import Toolkit
-from .problems import Problems
 from .read.cases import DRAFT_NOTE, CaseRecord
 from .read.sections import normalise
-from .suggest import did_you_mean
 
 
 def check_cases(records: list[CaseRecord], include_drafts: bool, problems: Problems) -> None:

@@ -30,8 +30,9 @@ from dataclasses import dataclass, fields
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
+from core.settings import Settings, feedback_site_url
+
 from . import addresses
-from .config import Settings, feedback_site_url
 from .model import Case, Catalogue, Section
 from .render import PageSource, RenderedSite, Renderer, render_site
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.problems import Problems
+from core.project import Project
+from core.slugs import slugify
+from core.taxonomy import Taxonomy, read_taxonomy
+
 from .check import check_cases, check_duplicate_slugs, check_toolkits
-from .model import Case, Catalogue, Taxonomy
-from .problems import Problems
-from .project import Project
+from .model import Case, Catalogue
 from .read.cache import CaseCache
 from .read.cases import CaseRecord, case_files, read_case
 from .read.feedback_data import read_published
-from .read.taxonomy import read_taxonomy
 from .read.toolkit import read_home, read_toolkits
-from .slugs import slugify
 
 
 def load_catalogue(project: Project, include_drafts: bool,

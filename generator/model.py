@@ -1,7 +1,8 @@
 """The content model: plain dataclasses that every later stage reads.
 
 Reading builds these once; checking, relating and rendering only read them.
-Nothing here knows about files, YAML or MkDocs.
+Nothing here knows about files, YAML or MkDocs. The taxonomy's own classes
+live in `core.taxonomy`, which the feedback side reads too.
 """
 from __future__ import annotations
 
@@ -9,58 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Term:
-    """One term of a controlled vocabulary, such as the theme "Peer support"."""
-
-    vocabulary: str  # the front-matter field, e.g. "themes"
-    label: str
-    slug: str
-    description: str
-
-
-@dataclass
-class Vocabulary:
-    """A controlled vocabulary, such as themes or regions.
-
-    ``field`` is the front-matter key that uses it, ``slug`` the URL segment of
-    its pages. ``multiple`` vocabularies take a list of terms.
-    """
-
-    field: str
-    title: str
-    singular: str  # the heading beside a case's terms, e.g. "Region"
-    slug: str
-    description: str
-    multiple: bool
-    required: bool
-    terms: list[Term]
-
-    def find(self, label: str) -> Term | None:
-        """The term with this label, ignoring case and outer spaces."""
-        wanted = label.strip().casefold()
-        for term in self.terms:
-            if term.label.casefold() == wanted:
-                return term
-        return None
-
-
-@dataclass
-class Taxonomy:
-    """All vocabularies, in the order the taxonomy file gives them."""
-
-    vocabularies: list[Vocabulary] = field(default_factory=list)
-
-    def get(self, field_name: str) -> Vocabulary | None:
-        for vocabulary in self.vocabularies:
-            if vocabulary.field == field_name:
-                return vocabulary
-        return None
-
-    @property
-    def fields(self) -> list[str]:
-        return [v.field for v in self.vocabularies]
+from core.taxonomy import Taxonomy, Term
 
 
 @dataclass(frozen=True)

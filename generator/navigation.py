@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.settings import Settings
+
 from . import addresses
-from .config import Settings
 from .model import Catalogue
 
 NavItem = Any  # a path, or {title: path or [items]}

@@ -21,14 +21,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from core.problems import Problems, Severity
+from core.project import Project, option_lines
+from core.settings import OPTION_NAMES, settings_from
+
 from .blocks import join_blocks
-from .config import OPTION_NAMES, settings_from
 from .incremental import BuildLedger, RenderMemo, TemplateCache, digest_of, remove_stale
 from .load import load_catalogue
 from .model import Catalogue
 from .navigation import build_nav
-from .problems import Problems, Severity
-from .project import Project, option_lines
 from .read.cache import CaseCache
 from .render import render_site
 from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError, as_document

@@ -1,7 +1,9 @@
 """How pages point at each other: related cases, and cases beside chapters."""
 from __future__ import annotations
 
-from .model import Case, Catalogue, Chapter, Term
+from core.taxonomy import Term
+
+from .model import Case, Catalogue, Chapter
 
 # A shared theme says more about relevance than a shared setting.
 _WEIGHTS = {"themes": 2, "settings": 1}

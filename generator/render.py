@@ -19,9 +19,11 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from core.settings import Settings, feedback_site_url
+from core.taxonomy import Term, Vocabulary
+
 from . import addresses, blocks
-from .config import Settings, feedback_site_url
-from .model import Case, Catalogue, Chapter, Term, Toolkit, Vocabulary
+from .model import Case, Catalogue, Chapter, Toolkit
 from .relate import Relations, cases_for_chapter, chapters_for_case
 from .render_feedback import FeedbackRenderer, StaticFile
 from .search.facets import RESULTS_PER_PAGE, search_facets

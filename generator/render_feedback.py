@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
-from feedback.figures import Figure, words
-from feedback.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
+from core.figures import Figure, words
+from core.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
+from core.settings import Settings
 
 from . import addresses
-from .config import Settings
 from .model import Catalogue
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .project import Project
-from .slugs import slugify
+from core.project import Project
+from core.slugs import slugify
 
 _ENV = Environment(loader=PackageLoader("generator", "templates"), autoescape=False,
                    undefined=StrictUndefined, keep_trailing_newline=True)

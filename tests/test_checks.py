@@ -76,8 +76,14 @@ def test_mypy_catches_a_type_error_even_in_an_unannotated_function(tmp_path: Pat
     assert "kept.py" not in result.stdout
 
 
-# A stand-in for the two packages, shaped like them where the contracts look.
+# A stand-in for the packages, shaped like them where the contracts look.
 TINY_PACKAGES = {
+    "showcase/__init__.py": "",
+    "showcase/cli.py": "import generator.cli\nimport feedback.cli\n",  # the command, above both
+    "core/__init__.py": "",
+    "core/problems.py": "",
+    "generator/cli.py": "from core import problems\n",
+    "feedback/cli.py": "from core import problems\n",
     "generator/__init__.py": "",
     "generator/plugin.py": "import mkdocs.plugins\n",  # the one module that may
     "generator/render.py": "import jinja2\n",
@@ -96,7 +102,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
 def test_the_import_contracts_hold_for_the_tiny_packages(tmp_path: Path) -> None:
     result = lint_imports(write(tmp_path, TINY_PACKAGES))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 def test_the_import_contracts_catch_mkdocs_outside_the_plugin_and_matplotlib_in_the_receiver(tmp_path: Path) -> None:
@@ -110,3 +116,15 @@ def test_the_import_contracts_catch_mkdocs_outside_the_plugin_and_matplotlib_in_
     assert "The feedback receiver needs neither matplotlib nor mkdocs BROKEN" in result.stdout
     assert "generator.render -> mkdocs" in result.stdout
     assert "feedback.submission -> feedback.charts" in result.stdout
+
+
+def test_the_import_contracts_catch_the_two_sides_importing_each_other_or_core_importing_up(tmp_path: Path) -> None:
+    result = lint_imports(write(tmp_path, {
+        **TINY_PACKAGES,
+        "feedback/cli.py": "from core import problems\nfrom generator import render\n",
+        "core/problems.py": "import showcase.cli\n",
+    }))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "One direction: showcase, then generator and feedback apart, then core BROKEN" in result.stdout
+    assert "feedback.cli -> generator.render" in result.stdout
+    assert "core.problems -> showcase.cli" in result.stdout

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from generator.problems import Problems, Severity
-from generator.read.yaml_nodes import Mapping, line_of, load_yaml, mapping_of
-from generator.suggest import did_you_mean
+from core.form import INTENTIONS, KINDS, Choices
+from core.problems import Problems, Severity
+from core.suggest import did_you_mean
+from core.yaml_nodes import Mapping, line_of, load_yaml, mapping_of
 
-from ..form import INTENTIONS, KINDS, Choices
 from .base import Source, SourceConfig, SourceError
 from .file import COLUMNS, FORMATS, FileSource
 from .formspree import AUTH_SCHEMES, FormspreeSource

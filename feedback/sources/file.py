@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..form import Choices
+from core.form import Choices
+
 from ..model import Page, Response
 from .base import SourceConfig, SourceError
 from .jsondata import JsonProblem, load_json

@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..form import HONEYPOT, KINDS, RATINGS, YES, Choices
+from core.form import HONEYPOT, KINDS, RATINGS, YES, Choices
+
 from ..model import Response
 from ..pages import normalise_page
 from .base import SourceConfig, SourceError

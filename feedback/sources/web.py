@@ -8,7 +8,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from ..form import Choices
+from core.form import Choices
+
 from ..model import Page
 from .base import SourceConfig, SourceError
 from .http import MEGABYTE, HttpClient, HttpRun, JsonReply

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import Problem, Problems
+from core.problems import Problem, Problems
+
 from .cases import CaseRecord
 
 CaseReader = Callable[[bytes | None, Problems], CaseRecord | None]

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from ..config import SectionSpec
-from ..model import Case, Section, Taxonomy, Term
-from ..problems import Problems
-from ..slugs import slugify
-from ..suggest import did_you_mean
+from core.problems import Problems
+from core.settings import SectionSpec
+from core.slugs import slugify
+from core.suggest import did_you_mean
+from core.taxonomy import Taxonomy, Term
+
+from ..model import Case, Section
 from . import fields
 from .sections import Split, is_blank, normalise, split_sections
 from .source import Source, read_source

@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from feedback.figures import HIDDEN, Figure, is_figure
+from core.figures import HIDDEN, Figure, is_figure
+from core.problems import Problems
 
 from ..model import ChartInfo, PageFeedbackData, PublishedFeedback
-from ..problems import Problems
 
 # Version 2: counts below the threshold are words ("fewer", "more", "hidden"), and responses
 # to addresses that are not the site's pages are only a total (`other_pages`).

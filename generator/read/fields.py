@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
-from ..model import Quote, Term, Vocabulary
-from ..problems import Problems
-from ..suggest import did_you_mean
+from core.problems import Problems
+from core.suggest import did_you_mean
+from core.taxonomy import Term, Vocabulary
+
+from ..model import Quote
 from .source import Source
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Chapter, HomeText, Taxonomy, Toolkit
-from ..problems import Problems
-from ..slugs import slugify
+from core.problems import Problems
+from core.slugs import slugify
+from core.taxonomy import Taxonomy
+
+from ..model import Chapter, HomeText, Toolkit
 from . import fields
 from .source import Source, read_source
 

@@ -60,7 +60,7 @@ def test_a_small_run_prints_the_table_with_every_row() -> None:
     assert (results.read_bytes() if results.exists() else None) == before, "--no-record wrote results.md"
 
     assert "Machine: 2 CPUs" in output or "Machine: " in output
-    columns = _bench("run").COLUMNS
+    columns = _bench("report").COLUMNS
     assert "| " + " | ".join(columns) + " |" in output
     for build in ("Showcase", "Plain MkDocs + Material", "Same output, plain MkDocs"):
         cells = _cells(output, build)
@@ -103,26 +103,26 @@ def test_the_peak_memory_of_a_build_counts_its_child_processes(tmp_path: Path) -
     assert run.rss_mb > 290, run
 
 
-def _size(run_module: ModuleType, cases: int, showcase_s: float, plain_s: float, largest_kb: float) -> object:
+def _size(sizes_module: ModuleType, cases: int, showcase_s: float, plain_s: float, largest_kb: float) -> object:
     measure = _bench("measure")
-    size = run_module.Size(cases)
-    size.runs[run_module.SHOWCASE] = [measure.Run(showcase_s, 100.0, 0)]
-    size.runs[run_module.PLAIN] = [measure.Run(plain_s, 120.0, 0)]
-    size.stats[run_module.SHOWCASE] = measure.SiteStats(10, int(largest_kb * 1000), "cases/index.html")
+    size = sizes_module.Size(cases)
+    size.runs[sizes_module.SHOWCASE] = [measure.Run(showcase_s, 100.0, 0)]
+    size.runs[sizes_module.PLAIN] = [measure.Run(plain_s, 120.0, 0)]
+    size.stats[sizes_module.SHOWCASE] = measure.SiteStats(10, int(largest_kb * 1000), "cases/index.html")
     return size
 
 
 def test_targets_pass_fail_or_are_not_measured() -> None:
-    run = _bench("run")
-    verdicts, unjudged = run.judge({1000: _size(run, 1000, 9.0, 10.0, 149.0)})
+    targets, sizes = _bench("targets"), _bench("sizes")
+    verdicts, unjudged = targets.judge({1000: _size(sizes, 1000, 9.0, 10.0, 149.0)})
     by_name = {(v.target.name, v.cases): v for v in verdicts}
     assert by_name[("Full build time", 1000)].status == "PASS"
     assert by_name[("Largest HTML page", 1000)].status == "PASS"
     assert by_name[("Live preview after one edit", 1000)].status == "NOT MEASURED"
     assert {t.cases for t in unjudged} == {5000}
 
-    verdicts, unjudged = run.judge({1000: _size(run, 1000, 9.0, 10.0, 20.0),
-                                    5000: _size(run, 5000, 60.0, 50.0, 151.0)})
+    verdicts, unjudged = targets.judge({1000: _size(sizes, 1000, 9.0, 10.0, 20.0),
+                                        5000: _size(sizes, 5000, 60.0, 50.0, 151.0)})
     by_name = {(v.target.name, v.cases): v for v in verdicts}
     assert by_name[("Full build time", 5000)].status == "FAIL"  # 1.2 x plain
     assert by_name[("Build time of 5,000 cases over that of 1,000 cases", 5000)].status == "FAIL"  # 6.7 x

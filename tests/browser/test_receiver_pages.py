@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.receiver import ReceiverConfig
 from tests.feedback.receivers import Receiver, threaded_receiver
 

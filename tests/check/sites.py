@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
+from core.problems import Problem, Severity
+from core.project import load_project
 from generator.load import load_catalogue
-from generator.problems import Problem, Severity
-from generator.project import load_project
 from tests.builds import REPO
 
 TAXONOMY = REPO / "cases" / "taxonomy.yml"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.problems import Severity
+from core.problems import Severity
 from tests.builds import build, copy_example, showcase
 
 from .broken import BROKEN

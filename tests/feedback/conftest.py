@@ -32,8 +32,8 @@ def make_config(receiver_project: Path, monkeypatch: pytest.MonkeyPatch) -> Call
     token from the environment), with some changed for one test."""
     from dataclasses import replace
 
+    from core.project import load_project
     from feedback.serve import receiver_config
-    from generator.project import load_project
 
     def make(*, token: str | None = TOKEN, rate_limit: int | None = 0, **changes: Any) -> Any:
         if token is None:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from bs4 import Tag
 
-from feedback.form import INTENTIONS, MAX_COMMENT
-from generator.config import FeedbackSettings, settings_from
+from core.form import INTENTIONS, MAX_COMMENT
+from core.settings import FeedbackSettings, settings_from
 from tests.builds import build, copy_example
 from tests.site.sites import (
     Built,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from generator.model import Case, Catalogue, Section, Taxonomy, Term, Vocabulary
+from core.taxonomy import Taxonomy, Term, Vocabulary
+from generator.model import Case, Catalogue, Section
 from generator.relate import Relations
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.project import load_project
 from generator.load import load_catalogue
-from generator.project import load_project
 from generator.read.cache import CaseCache
 from tests.builds import copy_example
 

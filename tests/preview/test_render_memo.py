@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
+from core.project import load_project
 from generator.incremental import RenderMemo
 from generator.load import load_catalogue
 from generator.model import Catalogue, Section
-from generator.project import load_project
 from generator.render import render_site
 from tests.builds import REPO
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from core.project import load_project
 from generator.blocks import PLACEHOLDER, join_blocks, marker, seal
 from generator.load import load_catalogue
-from generator.project import load_project
 from generator.render import PageSource, render_site
 from tests.builds import REPO
 

@@ -52,7 +52,7 @@ print(json.dumps({"imported": imported,
 def test_the_plugin_declares_every_setting_and_no_other() -> None:
     from mkdocs.config.config_options import BaseConfigOption
 
-    from generator.config import OPTION_NAMES
+    from core.settings import OPTION_NAMES
     from generator.plugin import ShowcaseConfig
 
     declared = {name for name, value in vars(ShowcaseConfig).items() if isinstance(value, BaseConfigOption)}

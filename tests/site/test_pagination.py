@@ -182,9 +182,9 @@ def test_the_feedback_overview_lists_at_most_50_pages_and_says_so(synthetic: Bui
     """The table of the most responded-to pages is bounded, however many pages have feedback."""
     from bs4 import BeautifulSoup
 
+    from core.project import load_project
     from generator.load import load_catalogue
     from generator.model import PageFeedbackData, PublishedFeedback
-    from generator.project import load_project
     from generator.render import render_site
 
     project, _ = load_project(synthetic.project / "mkdocs.yml")

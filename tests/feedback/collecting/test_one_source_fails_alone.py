@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from core.form import Choices
 from feedback.collect import collect, summary
-from feedback.form import Choices
 from feedback.model import Page
 from feedback.sources.base import SourceConfig
 from feedback.sources.config import build_source

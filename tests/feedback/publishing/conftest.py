@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from feedback.form import Choices, choices_for
+from core.form import Choices, choices_for
+from core.problems import Problems
+from core.taxonomy import read_taxonomy
 from feedback.store import Store
-from generator.problems import Problems
-from generator.read.taxonomy import read_taxonomy
 from tests.builds import REPO
 
 from .data import FeedbackSite, feedback_site

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 import feedback.publish as publish_module
-from feedback.form import Choices
+from core.form import Choices
+from core.problems import Problems
 from feedback.pages import SitePages
 from feedback.publish import publish as publish_to
 from feedback.store import Store
-from generator.problems import Problems
 from generator.read.feedback_data import read_published
 
 from .data import (

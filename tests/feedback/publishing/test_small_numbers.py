@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
+from core.form import Choices
+from core.problems import Problems
 from feedback.aggregate import aggregate
-from feedback.form import Choices
 from feedback.model import Response
 from feedback.pages import SitePages
 from feedback.publish import publish
 from feedback.store import Store, StoredResponse
 from feedback.suppress import Cells
-from generator.problems import Problems
 from generator.read.feedback_data import read_published
 
 from .data import THRESHOLD, Entry, at, fill

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.sources.http import HttpClient, HttpOptions, Recorder
 from feedback.store import Store
 

@@ -20,7 +20,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.model import Page
 from feedback.sources.base import Source, SourceConfig
 from feedback.sources.config import build_source

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from feedback.form import Choices
+from core.form import Choices
+from core.problems import Problem, Severity
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.config import build_source, load_sources
 from feedback.sources.file import FileSource
@@ -14,7 +15,6 @@ from feedback.sources.http import HttpClient
 from feedback.sources.netlify import NetlifySource
 from feedback.sources.receiver import ReceiverSource
 from feedback.sources.tally import TallySource
-from generator.problems import Problem, Severity
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "feedback" / "sources.example.yml"
 

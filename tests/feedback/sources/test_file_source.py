@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from core.form import Choices
 from feedback.collect import collect as run_collect
 from feedback.collect import summary
-from feedback.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.file import PAGE_SIZE, FileSource
 from feedback.store import Store

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.formspree import FormspreeSource
 from feedback.sources.http import HttpClient

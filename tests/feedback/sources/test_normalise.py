@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.form import INTENTIONS
+from core.form import INTENTIONS
 from feedback.sources.normalise import Vocabulary, consent_of, page_of, rating_of, time_of
 
 from .helpers import ROLES

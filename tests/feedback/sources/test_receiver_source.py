@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.serving import make_server
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.inbox import Inbox
 from feedback.receiver import ReceiverConfig, create_app
 from feedback.sources.base import SourceConfig, SourceError

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feedback.form import Choices
+from core.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
 from feedback.sources.http import HttpClient
 from feedback.sources.tally import TallySource

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model import Taxonomy
+from core.taxonomy import Taxonomy
 
 INTENTIONS: tuple[tuple[str, str], ...] = (
     ("practice", "Putting these ideas into practice"),

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .problems import Problems
-from .suggest import did_you_mean
+from core.problems import Problems
+from core.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

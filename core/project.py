@@ -5,15 +5,16 @@ the ``!!python/name:`` and ``!ENV`` tags that MkDocs configurations use.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import Settings, settings_from
-from .problems import Problems
-from .read.yaml_nodes import describe_yaml_error
+from core.problems import Problems
+from core.settings import Settings, settings_from
+from core.yaml_nodes import describe_yaml_error
 
 PLUGIN_NAME = "showcase"
 
@@ -52,6 +53,11 @@ class Project:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+# How a command finds its project: from ``--config`` or the nearest mkdocs.yml; None once it
+# has printed why it could not.
+ProjectLoader = Callable[[str | None], "Project | None"]
 
 
 _NOT_LISTED = object()

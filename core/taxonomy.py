@@ -1,15 +1,69 @@
 """Reading ``cases/taxonomy.yml``: the controlled vocabularies."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from ..model import Taxonomy, Term, Vocabulary
-from ..problems import Problems
-from ..slugs import slugify
-from .source import read_text
-from .yaml_nodes import line_of, load_yaml, mapping_of
+from core.problems import Problems
+from core.slugs import slugify
+from core.text_file import read_text
+from core.yaml_nodes import line_of, load_yaml, mapping_of
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a controlled vocabulary, such as the theme "Peer support"."""
+
+    vocabulary: str  # the front-matter field, e.g. "themes"
+    label: str
+    slug: str
+    description: str
+
+
+@dataclass
+class Vocabulary:
+    """A controlled vocabulary, such as themes or regions.
+
+    ``field`` is the front-matter key that uses it, ``slug`` the URL segment of
+    its pages. ``multiple`` vocabularies take a list of terms.
+    """
+
+    field: str
+    title: str
+    singular: str  # the heading beside a case's terms, e.g. "Region"
+    slug: str
+    description: str
+    multiple: bool
+    required: bool
+    terms: list[Term]
+
+    def find(self, label: str) -> Term | None:
+        """The term with this label, ignoring case and outer spaces."""
+        wanted = label.strip().casefold()
+        for term in self.terms:
+            if term.label.casefold() == wanted:
+                return term
+        return None
+
+
+@dataclass
+class Taxonomy:
+    """All vocabularies, in the order the taxonomy file gives them."""
+
+    vocabularies: list[Vocabulary] = field(default_factory=list)
+
+    def get(self, field_name: str) -> Vocabulary | None:
+        for vocabulary in self.vocabularies:
+            if vocabulary.field == field_name:
+                return vocabulary
+        return None
+
+    @property
+    def fields(self) -> list[str]:
+        return [v.field for v in self.vocabularies]
+
 
 _VOCABULARY_KEYS = {"title", "singular", "description", "multiple", "required", "terms"}
 RESERVED_SLUGS = {"cases", "toolkit", "assets", "search", "feedback", "about"}

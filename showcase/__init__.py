@@ -1,0 +1,1 @@
+"""The ``showcase`` command, assembled above the generator and the feedback side."""
