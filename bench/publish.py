@@ -33,7 +33,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from feedback.aggregate import Aggregate, aggregate  # noqa: E402
-from feedback.model import Response  # noqa: E402
+from feedback.model import FeedbackResponse  # noqa: E402
 from feedback.pages import SitePages  # noqa: E402
 from feedback.store import StoredResponse  # noqa: E402
 
@@ -94,7 +94,7 @@ def _response(chance: random.Random, number: int, page: str, spam: bool = False)
     role = chance.choices(ROLES, ROLE_WEIGHTS)[0]
     rating = chance.choices(RATINGS, RATING_WEIGHTS)[0]
     kind = "toolkit" if page.startswith("toolkit/") else "case"
-    response = Response("bench", f"k{number}", page, kind, intention, role, rating, "", False, spam,
+    response = FeedbackResponse("bench", f"k{number}", page, kind, intention, role, rating, "", False, spam,
                         f"{month}-{chance.randint(1, 28):02d}T12:00:00+00:00")
     return StoredResponse(number, response, "pending")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from core.form import Choices
 
-from .model import Response
+from .model import FeedbackResponse
 from .moderate import existing
 from .moderate import forget as forget_here
 from .sources.base import SourceConfig, SourceError
@@ -110,7 +110,7 @@ def sweep(store: Store, sources: KnownSources) -> list[Outcome]:
 
 
 def _at_source(store: Store, pending: PendingErasure, config: SourceConfig | None, sources: KnownSources,
-               response: Response | None) -> Outcome:
+               response: FeedbackResponse | None) -> Outcome:
     name = pending.source
     if config is None:
         why = (f"{sources.shown} could not be used ({sources.problem})" if sources.problem
@@ -154,7 +154,7 @@ def _client(sources: KnownSources) -> Iterator[HttpClient]:
         client.close()
 
 
-def _instructions(config: SourceConfig, key: str, response: Response | None) -> str:
+def _instructions(config: SourceConfig, key: str, response: FeedbackResponse | None) -> str:
     """Exactly what to do at a source this program cannot erase at."""
     name, options = config.name, config.options
     when = f"received {response.received_at[:16].replace('T', ' ')} UTC about /{response.page}" if response else ""

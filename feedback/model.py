@@ -1,6 +1,6 @@
 """One shape for every response, wherever it was sent.
 
-Each source adapter turns its own records into ``Response`` objects; the
+Each source adapter turns its own records into ``FeedbackResponse`` objects; the
 store, review and publish steps only ever see this shape.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Response:
+class FeedbackResponse:
     """A reader's response, normalised. ``organisation`` and ``email`` are
     personal data: they are stored for replies and never published."""
 
@@ -34,6 +34,6 @@ class Response:
 class Page:
     """One page of a pull: responses, and the cursor to save with them."""
 
-    responses: list[Response]
+    responses: list[FeedbackResponse]
     cursor: str | None  # where the next pull starts; None when the source has no cursor
     more: bool  # whether another page follows now

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .database import open_database
-from .model import Response
+from .model import FeedbackResponse
 
 DEFAULT_STORE = "var/feedback/collected.sqlite3"  # below the project, ignored by git
 SCHEMA_VERSION = 1
@@ -103,7 +103,7 @@ class StoredResponse:
     """A response with its review number and decision ("pending" until decided)."""
 
     id: int
-    response: Response
+    response: FeedbackResponse
     status: str
 
 
@@ -148,7 +148,7 @@ class Store:
         row = self._db.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
 
-    def save_page(self, source: str, responses: list[Response], cursor: str | None) -> Counts:
+    def save_page(self, source: str, responses: list[FeedbackResponse], cursor: str | None) -> Counts:
         """Upsert a page of responses and move the cursor, all or nothing."""
         counts = Counts()
         with self._transaction() as db:
@@ -242,4 +242,4 @@ class Store:
         response_id, *values, raw, status = row
         fields = dict(zip(_FIELDS, values, strict=True))
         fields["consent"], fields["spam"] = bool(fields["consent"]), bool(fields["spam"])
-        return StoredResponse(response_id, Response(**fields, raw=json.loads(raw)), status)
+        return StoredResponse(response_id, FeedbackResponse(**fields, raw=json.loads(raw)), status)

@@ -1,5 +1,5 @@
 """Source adapters: each pulls responses from one place where forms are sent
-and yields them as ``Page``s of normalised ``Response``s.
+and yields them as ``Page``s of normalised ``FeedbackResponse``s.
 
 Start from ``config``: ``load_sources(path)`` reads and checks sources.yml,
 ``build_source(config, choices, http_options)`` makes the adapter. Then, for

@@ -14,7 +14,7 @@ from typing import Any
 
 from core.form import Choices
 
-from ..model import Page, Response
+from ..model import FeedbackResponse, Page
 from .base import SourceConfig, SourceError
 from .jsondata import JsonProblem, load_json
 from .normalise import FIELDS, Normaliser, content_key, option, zone_of
@@ -152,7 +152,7 @@ class FileSource:
                 raise SourceError(f'Source "{self.name}": {self.path} has no column "{heading}" (columns.{name} in '
                                   f"sources.yml). Its columns are: {listed}. Copy the heading exactly.")
 
-    def _response(self, number: int, what: str, row: dict[str, Any]) -> Response:
+    def _response(self, number: int, what: str, row: dict[str, Any]) -> FeedbackResponse:
         fields = {name: row.get(heading) for name, heading in self.columns.items() if name in FIELDS}
         if self.fixed_page and "page" not in self.columns:
             fields["page"] = self.fixed_page

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import Page, Response
+from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
 from .normalise import content_key, option, our_fields
@@ -64,7 +64,7 @@ class FormspreeSource(WebSource):
                 return
             offset += len(records)
 
-    def _response(self, reply: JsonReply, record: dict[str, Any], key: str) -> Response:
+    def _response(self, reply: JsonReply, record: dict[str, Any], key: str) -> FeedbackResponse:
         date = self.field(reply, record, "_date", str, "a submission")
         return self.normaliser.response(key=key, where=f"the submission of {date}", fields=our_fields(record),
                                         received_at=date, raw=record)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ..model import Page, Response
+from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
 from .normalise import moment_of, our_fields, time_of
@@ -78,7 +78,7 @@ class NetlifySource(WebSource):
                               f"created_at ({record.get('created_at')!r}). Netlify may have changed its API."
                               ) from error
 
-    def _response(self, record: dict[str, Any], moment: datetime) -> Response:
+    def _response(self, record: dict[str, Any], moment: datetime) -> FeedbackResponse:
         key = str(record["id"])
         data = record.get("data")
         fields = our_fields(data if isinstance(data, dict) else {})

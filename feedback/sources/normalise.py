@@ -1,4 +1,4 @@
-"""Turning each service's values into our ``Response`` fields.
+"""Turning each service's values into our ``FeedbackResponse`` fields.
 
 The same reader's answer arrives as our slug ("interested") from our own form,
 as a label ("Just interested") from a survey tool, or as a one-item list from
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.form import HONEYPOT, KINDS, RATINGS, YES, Choices
 
-from ..model import Response
+from ..model import FeedbackResponse
 from ..pages import normalise_page
 from .base import SourceConfig, SourceError
 
@@ -229,7 +229,7 @@ def zone_of(config: SourceConfig) -> tzinfo:
 
 @dataclass(frozen=True)
 class Normaliser:
-    """Everything needed to turn one source's records into ``Response``s."""
+    """Everything needed to turn one source's records into ``FeedbackResponse``s."""
 
     source: str
     intentions: Vocabulary
@@ -259,7 +259,7 @@ class Normaliser:
 
     def response(self, *, key: str, where: str, fields: Mapping[str, Any], received_at: Any,
                  raw: dict[str, Any], spam: bool = False, date_format: str | None = None,
-                 zone: tzinfo = UTC) -> Response:
+                 zone: tzinfo = UTC) -> FeedbackResponse:
         """One response from our field names (see FIELDS) to their values.
 
         ``where`` describes the record for messages ("submission 7", "row 3").
@@ -279,7 +279,7 @@ class Normaliser:
             page = ""
         kind = fold(text(fields.get("kind")))
         honeypot = text(fields.get(HONEYPOT)) or text(fields.get("_gotcha"))
-        return Response(
+        return FeedbackResponse(
             source=self.source, key=key, page=page,
             kind=kind if kind in KINDS else self.default_kind,
             intention=self.intentions.slug(fields.get("intention")),

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import requests
 
 from ..api import API_MAX_LIMIT
-from ..model import Page, Response
+from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
 from .normalise import our_fields, token_of
@@ -69,7 +69,7 @@ class ReceiverSource(WebSource):
                               "receiver's cursors are. Check the url points at this project's receiver.")
         return int(written)
 
-    def _response(self, reply: JsonReply, record: dict[str, Any]) -> Response:
+    def _response(self, reply: JsonReply, record: dict[str, Any]) -> FeedbackResponse:
         key = str(self.field(reply, record, "id", (str, int), "a submission"))
         return self.normaliser.response(
             key=key, where=f"submission {key}", fields=our_fields(record), received_at=record.get("received_at"),

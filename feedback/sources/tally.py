@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ..model import Page, Response
+from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
 from .normalise import FIELDS, fold, moment_of, option
@@ -59,7 +59,7 @@ class TallySource(WebSource):
                     "on earlier pages of this run, so its paging is not moving on. What was read is saved but "
                     "the cursor was not moved; run the collector again later.")
             seen |= keys
-            responses: list[Response] = []
+            responses: list[FeedbackResponse] = []
             for record in records:
                 if record.get("isCompleted") is False:
                     continue  # a reader who left the form part way: not a response yet
@@ -92,7 +92,7 @@ class TallySource(WebSource):
             result[ident] = name
         return result
 
-    def _response(self, reply: JsonReply, record: dict[str, Any], questions: dict[str, str]) -> Response:
+    def _response(self, reply: JsonReply, record: dict[str, Any], questions: dict[str, str]) -> FeedbackResponse:
         key = str(record["id"])
         fields: dict[str, Any] = {}
         answers = self.records(reply, record.get("responses", []), "a list of answers")

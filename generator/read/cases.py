@@ -14,7 +14,7 @@ from core.taxonomy import Taxonomy, Term
 from ..model import Case, Section
 from . import fields
 from .sections import Split, is_blank, normalise, split_sections
-from .source import Source, read_source
+from .source import MarkdownFile, read_source
 
 DRAFT_NOTE = "(This case is a draft, so the published site leaves it out until it is fixed.)"
 FIXED_FIELDS = ["title", "provider", "summary", "published", "reviewed", "quote", "related", "draft"]
@@ -57,9 +57,9 @@ def read_case(path: Path, shown: str, taxonomy: Taxonomy, taxonomy_shown: str,
         problems.extend(found)
         return None
     fields.unknown_fields(source, FIXED_FIELDS + taxonomy.fields, found)
-    title = fields.text(source, "title", found, required=True)
-    provider = fields.text(source, "provider", found, required=True)
-    summary = fields.text(source, "summary", found, required=True,
+    title = fields.text_field(source, "title", found, required=True)
+    provider = fields.text_field(source, "provider", found, required=True)
+    summary = fields.text_field(source, "summary", found, required=True,
                           what=": one or two sentences shown on cards and in search results")
     published = fields.iso_date(source, "published", found, required=True)
     reviewed = fields.iso_date(source, "reviewed", found, required=False)
@@ -89,7 +89,7 @@ def read_case(path: Path, shown: str, taxonomy: Taxonomy, taxonomy_shown: str,
     return record
 
 
-def check_sections(source: Source, specs: tuple[SectionSpec, ...], problems: Problems) -> list[Section]:
+def check_sections(source: MarkdownFile, specs: tuple[SectionSpec, ...], problems: Problems) -> list[Section]:
     """The body's sections, checked against the configured list and order."""
     split = split_sections(source.body, source.body_line)
     expected = [spec.title for spec in specs]
@@ -133,7 +133,7 @@ def check_sections(source: Source, specs: tuple[SectionSpec, ...], problems: Pro
     return sorted(present, key=lambda s: ranks[s.title])
 
 
-def _check_outside(source: Source, split: Split, problems: Problems, order_hint: str) -> None:
+def _check_outside(source: MarkdownFile, split: Split, problems: Problems, order_hint: str) -> None:
     for heading in split.top_headings:
         problems.add(source.path, heading.line, f'The body has a level-1 heading "{heading.title}".',
                      "The page title comes from `title:` in the front matter: delete this line, "

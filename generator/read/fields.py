@@ -17,12 +17,12 @@ from core.suggest import did_you_mean
 from core.taxonomy import Term, Vocabulary
 
 from ..model import Quote
-from .source import Source
+from .source import MarkdownFile
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def raw_scalar(source: Source, key: str) -> str | None:
+def raw_scalar(source: MarkdownFile, key: str) -> str | None:
     """The text exactly as written, so ``title: 1984`` stays "1984", not 1984."""
     node = source.meta.nodes.get(key)
     if isinstance(node, yaml.ScalarNode):
@@ -34,7 +34,7 @@ def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
-def text(source: Source, key: str, problems: Problems, *, required: bool,
+def text_field(source: MarkdownFile, key: str, problems: Problems, *, required: bool,
          what: str = "") -> str | None:
     """A single line or paragraph of text."""
     value = source.meta.values.get(key)
@@ -51,7 +51,7 @@ def text(source: Source, key: str, problems: Problems, *, required: bool,
     return (written if written is not None else str(value)).strip()
 
 
-def iso_date(source: Source, key: str, problems: Problems, *, required: bool) -> date | None:
+def iso_date(source: MarkdownFile, key: str, problems: Problems, *, required: bool) -> date | None:
     """A date written as YYYY-MM-DD, which sorts and reads the same everywhere."""
     value = source.meta.values.get(key)
     if is_missing(value):
@@ -73,7 +73,7 @@ def iso_date(source: Source, key: str, problems: Problems, *, required: bool) ->
         return None
 
 
-def as_list(source: Source, key: str, problems: Problems) -> list[Any]:
+def as_list(source: MarkdownFile, key: str, problems: Problems) -> list[Any]:
     """A list field; a single value is accepted as a list of one."""
     value = source.meta.values.get(key)
     if is_missing(value):
@@ -87,7 +87,7 @@ def as_list(source: Source, key: str, problems: Problems) -> list[Any]:
     return [value]
 
 
-def terms(source: Source, vocabulary: Vocabulary, taxonomy_path: str,
+def terms(source: MarkdownFile, vocabulary: Vocabulary, taxonomy_path: str,
           problems: Problems) -> list[Term]:
     """Terms from one vocabulary, matched by label whatever their case."""
     key = vocabulary.field
@@ -120,7 +120,7 @@ def terms(source: Source, vocabulary: Vocabulary, taxonomy_path: str,
     return found
 
 
-def boolean(source: Source, key: str, problems: Problems) -> bool:
+def boolean(source: MarkdownFile, key: str, problems: Problems) -> bool:
     value = source.meta.values.get(key)
     if value is None:
         return False
@@ -131,7 +131,7 @@ def boolean(source: Source, key: str, problems: Problems) -> bool:
     return False
 
 
-def integer(source: Source, key: str, problems: Problems, *, required: bool) -> int | None:
+def integer(source: MarkdownFile, key: str, problems: Problems, *, required: bool) -> int | None:
     value = source.meta.values.get(key)
     if value is None:
         if required:
@@ -145,7 +145,7 @@ def integer(source: Source, key: str, problems: Problems, *, required: bool) -> 
     return value
 
 
-def quote(source: Source, problems: Problems) -> Quote | None:
+def quote(source: MarkdownFile, problems: Problems) -> Quote | None:
     """``quote: {text: ..., by: ..., role: ...}``; ``text`` is the one it needs."""
     value = source.meta.values.get("quote")
     if is_missing(value):
@@ -170,7 +170,7 @@ def quote(source: Source, problems: Problems) -> Quote | None:
                  role=str(value.get("role") or "").strip())
 
 
-def unknown_fields(source: Source, known: list[str], problems: Problems) -> None:
+def unknown_fields(source: MarkdownFile, known: list[str], problems: Problems) -> None:
     """Flag fields nobody reads, which are usually typos of ones we do."""
     for key in source.meta.lines:
         if key not in known:

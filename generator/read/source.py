@@ -18,7 +18,7 @@ _BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
 @dataclass
-class Source:
+class MarkdownFile:
     """A file's front matter (with key lines) and its Markdown body."""
 
     path: str  # as shown to authors
@@ -32,7 +32,7 @@ class Source:
 
 
 def read_source(path: Path, shown: str, problems: Problems, *, front_matter: bool = True,
-                raw: bytes | None = None) -> Source | None:
+                raw: bytes | None = None) -> MarkdownFile | None:
     """Split a file into front matter and body; report what stops that.
 
     With ``front_matter=False`` a file may have none, as ordinary MkDocs pages do.
@@ -43,7 +43,7 @@ def read_source(path: Path, shown: str, problems: Problems, *, front_matter: boo
         return None
     boundaries = list(_BOUNDARY.finditer(text))
     if not front_matter and (not boundaries or boundaries[0].start() != 0):
-        return Source(shown, Mapping(), text, 1)
+        return MarkdownFile(shown, Mapping(), text, 1)
     if not boundaries or boundaries[0].start() != 0:
         problems.add(shown, 1, "The file does not start with front matter.",
                      "The first line must be `---`, followed by fields such as "
@@ -73,4 +73,4 @@ def read_source(path: Path, shown: str, problems: Problems, *, front_matter: boo
         problems.add(shown, line, f"The field `{key}` is given more than once.",
                      f"Keep one `{key}:` line and delete the other.")
     body_line = text.count("\n", 0, second.end()) + 1
-    return Source(shown, meta, text[second.end():], body_line)
+    return MarkdownFile(shown, meta, text[second.end():], body_line)

@@ -13,7 +13,7 @@ from core.taxonomy import Taxonomy
 
 from ..model import Chapter, HomeText, Toolkit
 from . import fields
-from .source import Source, read_source
+from .source import MarkdownFile, read_source
 
 CHAPTER_FIELDS = ["title", "order", "summary", "themes"]
 # Front-matter keys that MkDocs and Material read themselves.
@@ -52,8 +52,8 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
         source = read_source(index, _shown(root, index), problems, front_matter=False)
         if source is not None:
             fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
-            title = fields.text(source, "title", problems, required=False) or title
-            summary = fields.text(source, "summary", problems, required=False) or ""
+            title = fields.text_field(source, "title", problems, required=False) or title
+            summary = fields.text_field(source, "summary", problems, required=False) or ""
             intro = source.body
             extra = _builder_meta(source)
     toolkit = Toolkit(slug=slug, title=title, summary=summary, intro=intro,
@@ -66,9 +66,9 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
         source = read_source(path, _shown(root, path), found)
         if source is not None:
             fields.unknown_fields(source, CHAPTER_FIELDS + BUILDER_FIELDS, found)
-            chapter_title = fields.text(source, "title", found, required=True)
+            chapter_title = fields.text_field(source, "title", found, required=True)
             order = fields.integer(source, "order", found, required=True)
-            chapter_summary = fields.text(source, "summary", found, required=True)
+            chapter_summary = fields.text_field(source, "summary", found, required=True)
             chapter_themes = fields.terms(source, themes, taxonomy_shown, found) if themes else []
             if not found.errors and chapter_title and order is not None and chapter_summary:
                 toolkit.chapters.append(Chapter(
@@ -81,7 +81,7 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
     return toolkit
 
 
-def _builder_meta(source: Source) -> dict[str, object]:
+def _builder_meta(source: MarkdownFile) -> dict[str, object]:
     """Front-matter keys for MkDocs itself, passed through to the page."""
     return {key: source.meta.values[key] for key in BUILDER_FIELDS if key in source.meta.values}
 
@@ -95,5 +95,5 @@ def read_home(docs_dir: Path, root: Path, problems: Problems) -> HomeText | None
     if source is None:
         return None
     fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
-    title = fields.text(source, "title", problems, required=False) or ""
+    title = fields.text_field(source, "title", problems, required=False) or ""
     return HomeText(title=title, body=source.body)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import requests
 
-from feedback.model import Response
+from feedback.model import FeedbackResponse
 from feedback.store import Store
 from tests.builds import BIN, quiet_env
 
@@ -63,7 +63,7 @@ def sources_file(folder: Path, name: str, url: str, source: str = "our-receiver"
     return path
 
 
-def stored(path: Path) -> list[Response]:
+def stored(path: Path) -> list[FeedbackResponse]:
     store = Store(path)
     try:
         return [s.response for s in store.responses(include_spam=True)]
@@ -374,8 +374,8 @@ def other_sources(folder: Path, export: Path) -> Path:
     return path
 
 
-def one(source: str, key: str) -> Response:
-    return Response(source=source, key=key, page="cases/learner-council-hmp-eastwold/", kind="case",
+def one(source: str, key: str) -> FeedbackResponse:
+    return FeedbackResponse(source=source, key=key, page="cases/learner-council-hmp-eastwold/", kind="case",
                     intention="practice", role="prison", rating=4, comment=f"From {source}.", consent=True,
                     spam=False, received_at="2025-02-01T10:30:00+00:00")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback.model import Response
+from feedback.model import FeedbackResponse
 from feedback.store import DEFAULT_STORE, Store
 from tests.builds import copy_example, showcase
 from tests.site.sites import Built, CaseInfo, ChapterInfo, build_ok, read_cases, read_toolkit, slug
@@ -93,7 +93,7 @@ class Entry:
     decision: str | None = None  # "approved" or "rejected", straight into the store
 
 
-def response(entry: Entry, **changes: object) -> Response:
+def response(entry: Entry, **changes: object) -> FeedbackResponse:
     """The entry as a source adapter would give it. ``raw`` holds what the source sent,
     so a changed record is a changed ``raw``, as it is for the real adapters."""
     fields = {name: getattr(entry, name) for name in ("key", "page", "kind", "received_at", "intention", "role",
@@ -101,7 +101,7 @@ def response(entry: Entry, **changes: object) -> Response:
                                                        "email")}
     fields.update(changes)
     raw = {k: v for k, v in fields.items() if k != "key"}
-    return Response(source=SOURCE, raw=raw, **fields)  # type: ignore[arg-type]
+    return FeedbackResponse(source=SOURCE, raw=raw, **fields)  # type: ignore[arg-type]
 
 
 def at(day: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from feedback.aggregate import aggregate
-from feedback.model import Response
+from feedback.model import FeedbackResponse
 from feedback.pages import SitePages
 from feedback.store import StoredResponse
 
@@ -25,7 +25,7 @@ _numbers = iter(range(1, 1_000_000))
 def stored(number: int, received: str, *, page: str = PAGE, intention: str = "practice", role: str = "prison",
            rating: int | None = None, comment: str = "", consent: bool = False, spam: bool = False,
            status: str = "pending", **more) -> StoredResponse:
-    response = Response("s", f"k{number}", page, "case", intention, role, rating, comment, consent, spam,
+    response = FeedbackResponse("s", f"k{number}", page, "case", intention, role, rating, comment, consent, spam,
                         f"{received}T12:00:00+00:00", **more)
     return StoredResponse(number, response, status)
 

@@ -22,7 +22,7 @@ import pytest
 from core.form import Choices
 from core.problems import Problems
 from feedback.aggregate import aggregate
-from feedback.model import Response
+from feedback.model import FeedbackResponse
 from feedback.pages import SitePages
 from feedback.publish import publish
 from feedback.store import Store, StoredResponse
@@ -40,7 +40,7 @@ LOW = {"fewer": (1, THRESHOLD - 1)}
 
 def stored(number: int, page: str, month: str, intention: str = "practice", role: str = "prison",
            rating: int | None = None, comment: str = "", status: str = "pending") -> StoredResponse:
-    return StoredResponse(number, Response("s", f"k{number}", page, "case", intention, role, rating, comment,
+    return StoredResponse(number, FeedbackResponse("s", f"k{number}", page, "case", intention, role, rating, comment,
                                            bool(comment), False, f"{month}-15T12:00:00+00:00"), status)
 
 
