@@ -68,13 +68,26 @@ chromium:
 		echo "No /usr/bin/chromium and no apt-get: the browser tests will be skipped (they fail under CI)."; \
 	fi
 
+# The browser-side checking tools (package.json, pinned by package-lock.json): axe-core for
+# accessibility, the Nu Html Checker (vnu-jar, run with Java) and iframe-worker for the offline
+# edition. Install scripts stay off: vnu-jar's only downloads a Java we take from Debian instead.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility and HTML checks: install Node.js (Debian: apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's Java runtime for the HTML checker ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+	touch $@
+
 # Lint, types and the import contracts (pyproject.toml configures all three); a few seconds.
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check --quiet .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 
-test: $(VENV)/.test-installed lint chromium
+test: $(VENV)/.test-installed lint chromium node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:

@@ -2,8 +2,10 @@
 (charts' labels and text alternatives) and the site's pages, so that both
 say the same thing about a hidden number.
 
-In feedback.json a count is either a number or one of the words below; see
-``suppress.Label`` for what each one lets a reader know.
+Part of the published format (``core.published``, which reads and writes
+feedback.json with these): a count is either a number or one of the words
+below; see ``feedback.suppress.Label`` for what each one lets a reader know.
+Kept apart so that the suppression engine can use the words without the format.
 """
 from __future__ import annotations
 

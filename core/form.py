@@ -2,9 +2,13 @@
 receiver that checks what it sends, so the two cannot drift apart."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from core.taxonomy import Taxonomy
+
+Count = TypeVar("Count")
 
 INTENTIONS: tuple[tuple[str, str], ...] = (
     ("practice", "Putting these ideas into practice"),
@@ -35,6 +39,23 @@ class Choices:
 
     roles: tuple[tuple[str, str], ...]
     intentions: tuple[tuple[str, str], ...] = INTENTIONS
+
+    @property
+    def intention_labels(self) -> dict[str, str]:
+        """Each intention's label in the form's order, then how a response without one is counted."""
+        return dict((*self.intentions, NOT_GIVEN))
+
+    @property
+    def role_labels(self) -> dict[str, str]:
+        """Each role's label in the form's order, then how a response without one is counted."""
+        return dict((*self.roles, NOT_GIVEN))
+
+
+def in_form_order(counts: Mapping[str, Count], labels: Mapping[str, str]) -> list[tuple[str, Count]]:
+    """(label, count) rows in the order the form shows its choices (``labels``'s order), anything
+    the form does not offer last, under its own name: how the charts and the site's tables list them."""
+    known = [(labels[key], counts[key]) for key in labels if key in counts]
+    return known + [(key, count) for key, count in counts.items() if key not in labels]
 
 
 def choices_for(taxonomy: Taxonomy) -> Choices:

@@ -49,10 +49,17 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """A path as an author would type it: relative to the project."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown_path(self.root, path)
+
+
+def shown_path(root: Path, path: Path) -> str:
+    """``path`` as an author would type it: relative to the project's ``root``, or as it is
+    when it is outside. Both are resolved first, so a relative root, ``..`` or a symbolic
+    link on the way to the project gives the same answer as the plain path."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 # How a command finds its project: from ``--config`` or the nearest mkdocs.yml; None once it

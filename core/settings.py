@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, Literal, NewType, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from core.problems import Problems
+from core.published import DEFAULT_THRESHOLD
 from core.suggest import did_you_mean
 
 
@@ -61,17 +62,17 @@ DEFAULT_LABELS: dict[str, str] = {
 # The values each label may use; a label may leave any of them out.
 _LABEL_VALUES = {"count": 0}
 
-# Closed choices: option name -> what it may be.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "drafts": ("auto", "show", "hide"),
-    "backend": ("receiver", "netlify", "formspree", "link", "off"),
-    "search": ("pagefind", "off"),
-}
-DRAFT_CHOICES = CHOICES["drafts"]
-BACKENDS = CHOICES["backend"]
+# The closed choices, as types: mypy then checks every value the code compares
+# them with, and ``CHOICES`` below is read from them, so the list an author is
+# shown is the one the code was checked against.
+Drafts = Literal["auto", "show", "hide"]
+Backend = Literal["receiver", "netlify", "formspree", "link", "off"]
+Search = Literal["pagefind", "off"]
 
-# Options that must be a web address (empty means "not set").
-_URL_OPTIONS = {"receiver_url", "site_url", "link_url"}
+# An option that must be a whole http(s) address; "" means "not set". A NewType,
+# not a class of its own: the value stays the text the author wrote, so every
+# page, template and the receiver use it as they would any str.
+WebAddress = NewType("WebAddress", str)
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,15 @@ class FeedbackSettings:
 
     # receiver: this project's own; netlify, formspree: those services;
     # link: a button to an outside survey; off: no form.
-    backend: str = "receiver"
+    backend: Backend = "receiver"
     # Where the receiver listens, as the reader's browser reaches it.
-    receiver_url: str = "http://127.0.0.1:8765"
+    receiver_url: WebAddress = WebAddress("http://127.0.0.1:8765")
     # Where the site is published: the receiver only accepts forms from its
     # origin and only sends readers back to its pages. Default: mkdocs.yml's
     # `site_url`, else the `make serve` address.
-    site_url: str = ""
+    site_url: WebAddress = WebAddress("")
     formspree_id: str = ""
-    link_url: str = ""
+    link_url: WebAddress = WebAddress("")
     link_text: str = "Tell us what you think (opens an online survey)"
     case_prompt: str = ("Are you thinking of putting these ideas into practice, already doing "
                         "something similar, or just interested? Tell us.")
@@ -106,7 +107,7 @@ class FeedbackSettings:
     # The fewest responses a published figure may count: below it, a page
     # shows "fewer than 5 responses" and a table cell "fewer than 5", so no
     # figure singles out a reader (as UK official statistics do).
-    publish_threshold: int = 5
+    publish_threshold: int = DEFAULT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Settings:
     toolkit_dir: str = "toolkit"  # inside the docs folder
     sections: tuple[SectionSpec, ...] = DEFAULT_SECTIONS
     # "auto": drafts show in `mkdocs serve` and never in `mkdocs build`.
-    drafts: str = "auto"
+    drafts: Drafts = "auto"
     related_limit: int = 4
     latest_on_home: int = 6
     build_nav: bool = True  # build the navigation unless mkdocs.yml has `nav:`
@@ -131,7 +132,7 @@ class Settings:
     # pagefind: one faceted search for the site, indexed during the build.
     # off: no Showcase search; list Material's own `- search` plugin instead
     # (it works from file://, which Pagefind cannot: an offline edition).
-    search: str = "pagefind"
+    search: Search = "pagefind"
     # Longest the build waits for the search index after the last page, in seconds.
     search_timeout: int = 600
 
@@ -139,8 +140,45 @@ class Settings:
         """Page wording, the site's own where it set one."""
         return self.labels.get(key, DEFAULT_LABELS[key]).format(**values)
 
+    def shows_drafts(self, serving: bool) -> bool:
+        """Whether drafts are on the site: the one rule for the plugin and ``showcase check``.
+
+        ``serving`` is true for `mkdocs serve`, and for ``showcase check --drafts``,
+        which checks as `make serve` shows the site; false for `mkdocs build` and
+        a plain ``showcase check``.
+        """
+        return self.drafts == "show" or (self.drafts == "auto" and serving)
+
 
 OPTION_NAMES = tuple(f.name for f in fields(Settings))
+
+
+def _typed_options(kind: type) -> dict[str, Any]:
+    """Option name -> its declared type, for ``kind`` and the blocks nested in it, in order.
+
+    The options of a nested block are checked by their own name (``backend``,
+    not ``feedback.backend``), so no two may share one.
+    """
+    found: dict[str, Any] = {}
+    for name, hint in get_type_hints(kind).items():
+        nested = _typed_options(hint) if isinstance(hint, type) and is_dataclass(hint) else {name: hint}
+        clash = set(found) & set(nested)
+        if clash:
+            raise TypeError(f"Two options are both called {', '.join(sorted(clash))}.")
+        found.update(nested)
+    return found
+
+
+_OPTION_TYPES = _typed_options(Settings)
+
+# Closed choices: option name -> what it may be, from its Literal type.
+CHOICES: dict[str, tuple[str, ...]] = {
+    name: get_args(hint) for name, hint in _OPTION_TYPES.items() if get_origin(hint) is Literal}
+DRAFT_CHOICES: tuple[str, ...] = get_args(Drafts)
+BACKENDS: tuple[str, ...] = get_args(Backend)
+
+# Options that must be a web address (empty means "not set"), from their type.
+_URL_OPTIONS = frozenset(name for name, hint in _OPTION_TYPES.items() if hint is WebAddress)
 
 
 def _sections(value: Any, where: str, line: int | None, problems: Problems) -> tuple[SectionSpec, ...] | None:

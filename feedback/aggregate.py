@@ -22,58 +22,39 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.figures import HIDDEN, Figure
 from core.form import NOT_GIVEN, RATINGS
+from core.published import DEFAULT_THRESHOLD, Chart, PageFeedback, PublishedFeedback, to_json
 
 from .pages import SitePages
 from .redact import redact
 from .store import StoredResponse
 from .suppress import Cells
 
-FORMAT_VERSION = 2
 UNKNOWN = NOT_GIVEN[0]
-DEFAULT_THRESHOLD = 5
 
 
+@dataclass(frozen=True)
+class Aggregate(PublishedFeedback):
+    """The published feedback (``core.published``) before its charts are drawn, and one
+    number for the operator alone: how many responses went to other addresses."""
 
-@dataclass
-class PageFeedback:
-    """Everything published about one of the site's pages."""
-
-    page: str  # the site's own spelling of its address
-    count: Figure = 0
-    # Each breakdown is empty when its total is below the threshold, and HIDDEN when it is withheld whole.
-    by_intention: dict[str, Figure] | str = field(default_factory=dict)
-    by_role: dict[str, Figure] | str = field(default_factory=dict)
-    rated: Figure | None = None  # how many gave a rating; None when the count is below the threshold
-    ratings: dict[str, Figure] | str = field(default_factory=dict)  # "1".."5"; empty when too few rated
-    rating_average: float | None = None  # only when every rating count is shown
-    comments: list[dict[str, str | None]] = field(default_factory=list)  # {"month" (or None), "text"}
-
-
-@dataclass
-class Aggregate:
-    """The whole site's published feedback."""
-
-    threshold: int = DEFAULT_THRESHOLD
-    total: Figure = 0
-    # Each breakdown: empty below the threshold, HIDDEN when withheld whole. Months: every one from first to last.
-    by_month: list[tuple[str, Figure]] | str = field(default_factory=list)
-    by_intention: dict[str, Figure] | str = field(default_factory=dict)
-    by_role: dict[str, Figure] | str = field(default_factory=dict)
-    other_pages: Figure = 0  # responses to addresses that are not the site's pages, not in ``total``
-    pages: dict[str, PageFeedback] = field(default_factory=dict)
-    unmatched: int = 0  # the exact number behind ``other_pages``, for the operator; never published
+    unmatched: int = 0  # the exact number behind ``other_pages``; never published
 
     def as_json(self) -> dict[str, Any]:
-        return {"version": FORMAT_VERSION, "threshold": self.threshold, "total": self.total,
-                "by_month": self.by_month if isinstance(self.by_month, str) else [list(m) for m in self.by_month],
-                "by_intention": self.by_intention,
-                "by_role": self.by_role, "other_pages": self.other_pages,
-                "pages": {path: asdict(page) for path, page in sorted(self.pages.items())}}
+        """What feedback.json holds for it (``core.published.to_json``)."""
+        return to_json(self)
+
+    def with_charts(self, overview: list[Chart], ratings: dict[str, Chart]) -> PublishedFeedback:
+        """The feedback as it is published: these charts listed where the site shows them
+        (``ratings``: page -> its chart), and nothing for the operator alone."""
+        pages = {path: replace(page, ratings_chart=ratings.get(path)) for path, page in self.pages.items()}
+        return PublishedFeedback(total=self.total, by_month=self.by_month, by_intention=self.by_intention,
+                                 by_role=self.by_role, pages=pages, overview_charts=list(overview),
+                                 threshold=self.threshold, other_pages=self.other_pages)
 
 
 def publishable_comment(stored: StoredResponse) -> str | None:
@@ -177,32 +158,38 @@ def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], thr
             return HIDDEN
         return {k: figure(c) for k, c in row.items() if counted is None or counted[k]}
 
-    result = Aggregate(threshold=threshold, total=figure(total), other_pages=figure(other_cell),
-                       unmatched=other.count)
+    by_month: list[tuple[str, Figure]] | str = []
+    by_intention: dict[str, Figure] | str = {}
+    by_role: dict[str, Figure] | str = {}
     if overview:
-        by_month = table({month: cell for (month, _), cell in zip(months, month_cells, strict=True)})
-        result.by_month = by_month if isinstance(by_month, str) else list(by_month.items())
-        result.by_intention = table(overall["intentions"])
-        result.by_role = table(overall["roles"])
+        months_table = table({month: cell for (month, _), cell in zip(months, month_cells, strict=True)})
+        by_month = months_table if isinstance(months_table, str) else list(months_table.items())
+        by_intention = table(overall["intentions"])
+        by_role = table(overall["roles"])
+    published: dict[str, PageFeedback] = {}
     for path, count_cell in page_cells.items():
         tally = pages[path]
-        page = PageFeedback(path, figure(count_cell))
-        page.comments = [{"month": month if tally.months[month] >= threshold else None, "text": text}
-                         for month, text in tally.comments]
-        if tally.count >= threshold:
-            page.by_intention = table(rows[path]["intentions"], tally.intentions)
-            page.by_role = table(rows[path]["roles"], tally.roles)
-            rated_cell, distribution = rating_cells[path]
-            page.rated = figure(rated_cell)
-            if sum(tally.ratings.values()) >= threshold:  # fewer rated it: no distribution at all
-                page.ratings = table(distribution)
-                shown = isinstance(page.ratings, dict) and all(
-                    isinstance(v, int) for v in (page.rated, *page.ratings.values()))
-                if shown and page.rated:
-                    page.rating_average = round(sum(int(r) * tally.ratings[int(r)] for r in page.ratings)
-                                                / cells.values[rated_cell], 1)
-        result.pages[path] = page
-    return result
+        comments: list[dict[str, str | None]] = [
+            {"month": month if tally.months[month] >= threshold else None, "text": text}
+            for month, text in tally.comments]
+        if tally.count < threshold:
+            published[path] = PageFeedback(path, figure(count_cell), comments=comments)
+            continue
+        rated_cell, distribution = rating_cells[path]
+        ratings: dict[str, Figure] | str = {}
+        average = None
+        if sum(tally.ratings.values()) >= threshold:  # fewer rated it: no distribution at all
+            ratings = table(distribution)
+            shown = isinstance(ratings, dict) and all(
+                isinstance(v, int) for v in (figure(rated_cell), *ratings.values()))
+            if shown and figure(rated_cell):
+                average = round(sum(int(r) * tally.ratings[int(r)] for r in ratings) / cells.values[rated_cell], 1)
+        published[path] = PageFeedback(
+            path, figure(count_cell), by_intention=table(rows[path]["intentions"], tally.intentions),
+            by_role=table(rows[path]["roles"], tally.roles), ratings=ratings, rating_average=average,
+            comments=comments, rated=figure(rated_cell))
+    return Aggregate(total=figure(total), by_month=by_month, by_intention=by_intention, by_role=by_role,
+                     pages=published, threshold=threshold, other_pages=figure(other_cell), unmatched=other.count)
 
 
 def _every_month(months: Counter[str]) -> list[tuple[str, int]]:

@@ -66,9 +66,10 @@ def _data_error(name: str, error: Exception) -> str:
     reporting it gives us what we need, but cut short, as it may quote the data."""
     said = str(error)
     said = said if len(said) <= 200 else said[:200] + "..."
-    return (f'Source "{name}": its data could not be handled ({type(error).__name__}: {said}). Nothing more '
-            "was collected from it; what was saved before is kept. The data may be broken or hostile: run the "
-            "collector again later, and if it keeps happening, report this message.")
+    return str(SourceError(name, f"its data could not be handled ({type(error).__name__}: {said}). Nothing more "
+                           "was collected from it; what was saved before is kept.",
+                           "The data may be broken or hostile: run the collector again later, and if it keeps "
+                           "happening, report this message."))
 
 
 def summary(results: list[SourceResult]) -> str:

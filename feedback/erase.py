@@ -90,7 +90,7 @@ def sweep(store: Store, sources: KnownSources) -> list[Outcome]:
         erased = 0
         try:
             with _client(sources) as http:
-                source = ReceiverSource(config, http, sources.choices)
+                source = ReceiverSource.from_config(config, http, sources.choices)
                 for page in source.pages(None):
                     for response in page.responses:
                         if store.was_forgotten(config.name, response.key):
@@ -127,7 +127,7 @@ def _at_source(store: Store, pending: PendingErasure, config: SourceConfig | Non
 def _at_receiver(store: Store, pending: PendingErasure, config: SourceConfig, sources: KnownSources) -> Outcome:
     try:
         with _client(sources) as http:
-            deletion = ReceiverSource(config, http, sources.choices).delete(pending.key)
+            deletion = ReceiverSource.from_config(config, http, sources.choices).delete(pending.key)
     except SourceError as error:
         return Outcome(f"{error} Until it is erased there, a new store collecting from the start would bring it "
                        f"back: when the receiver can be reached, run `{RETRY}`.", False)

@@ -12,24 +12,23 @@ address, made unique, so no address can take over another page's chart.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from core.figures import Figure, words
-from core.form import INTENTIONS, NOT_GIVEN, Choices
+from core.form import RATINGS, Choices, in_form_order
+from core.months import short_month_name
+from core.published import DATA_FILE, DEFAULT_THRESHOLD, Chart, PublishedFeedback, dumps
 from core.slugs import slugify
 
-from .aggregate import DEFAULT_THRESHOLD, Aggregate, aggregate
+from .aggregate import Aggregate, aggregate
 from .charts import bar_chart
 from .pages import SitePages
 from .store import Store
 
-DATA_FILE = "feedback.json"
 _OVERVIEW = ("overview-months.svg", "overview-intentions.svg", "overview-roles.svg")
 CHARTS = "charts"
 
@@ -63,30 +62,24 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
-def _month_name(month: str) -> str:
-    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    return f"{names[int(month[5:7]) - 1]} {month[:4]}"
-
-
-def _charts(result: Aggregate, choices: Choices) -> dict[str, tuple[str, dict[str, str]]]:
-    """Chart file name -> (SVG, {"file", "title", "alt"}) for the overview and each page.
+def _charts(result: Aggregate, choices: Choices) -> dict[str, tuple[str, Chart]]:
+    """Chart file name -> (SVG, what feedback.json says of it) for the overview and each page.
 
     Overview charts are named ``overview-*``; a page's ratings chart is named
     after the page, and its entry in feedback.json says which file it is.
     """
-    intentions = dict((*INTENTIONS, NOT_GIVEN))
-    roles = dict((*choices.roles, NOT_GIVEN))
-    charts: dict[str, tuple[str, dict[str, str]]] = {}
+    intentions, roles = choices.intention_labels, choices.role_labels
+    charts: dict[str, tuple[str, Chart]] = {}
 
     def add(name: str, title: str, labels: list[str], values: list[Figure], horizontal: bool) -> None:
         chart = bar_chart(title, labels, [v if isinstance(v, int) else words(v, result.threshold) for v in values],
                           horizontal=horizontal)
-        charts[name] = (chart.svg, {"file": f"{CHARTS}/{name}", "title": title, "alt": chart.alt})
+        charts[name] = (chart.svg, Chart(file=f"{CHARTS}/{name}", title=title, alt=chart.alt))
 
     # The overview's breakdowns are published only at the threshold or more, and a table
     # withheld whole (HIDDEN) has no chart either.
     if isinstance(result.by_month, list) and result.by_month:
-        add("overview-months.svg", "Responses by month", [_month_name(m) for m, _ in result.by_month],
+        add("overview-months.svg", "Responses by month", [short_month_name(m) for m, _ in result.by_month],
             [n for _, n in result.by_month], False)
     if result.by_month:
         for name, title, counts, labels in (
@@ -94,12 +87,12 @@ def _charts(result: Aggregate, choices: Choices) -> dict[str, tuple[str, dict[st
                 ("overview-roles.svg", "Who responded", result.by_role, roles)):
             if not isinstance(counts, dict):
                 continue
-            keys = [k for k in labels if k in counts] + [k for k in counts if k not in labels]  # the form's order
-            add(name, title, [labels.get(k, k) for k in keys], [counts[k] for k in keys], True)
+            rows = in_form_order(counts, labels)
+            add(name, title, [label for label, _ in rows], [n for _, n in rows], True)
     names = ratings_chart_names(list(result.pages))
     for path, page in result.pages.items():
         if isinstance(page.ratings, dict) and page.ratings:
-            add(names[path], "How useful people found the page (1 to 5)",
+            add(names[path], f"How useful people found the page ({RATINGS[0]} to {RATINGS[-1]})",
                 list(page.ratings), list(page.ratings.values()), False)
     return charts
 
@@ -123,14 +116,17 @@ def ratings_chart_names(pages: list[str]) -> dict[str, str]:
     return names
 
 
-def published_json(result: Aggregate, chart_info: dict[str, dict[str, str]]) -> str:
-    """feedback.json: the aggregate, with each chart listed where it is shown."""
-    data: dict[str, Any] = result.as_json()
-    data["overview_charts"] = [chart_info[name] for name in _OVERVIEW if name in chart_info]
-    names = ratings_chart_names(list(data["pages"]))
-    for path, page in data["pages"].items():
-        page["ratings_chart"] = chart_info.get(names[path])
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def published_files(result: Aggregate, choices: Choices) -> tuple[PublishedFeedback, dict[str, str]]:
+    """What the published folder holds for ``result``: the feedback as feedback.json says it
+    (``core.published``, what the site reads back), and each file's text by its path in the folder."""
+    drawn = _charts(result, choices)
+    charts = {name: chart for name, (_, chart) in drawn.items()}
+    names = ratings_chart_names(list(result.pages))
+    ratings = {path: charts[names[path]] for path in result.pages if names[path] in charts}
+    feedback = result.with_charts([charts[name] for name in _OVERVIEW if name in charts], ratings)
+    files = {f"{CHARTS}/{name}": svg for name, (svg, _) in drawn.items()}
+    files[DATA_FILE] = dumps(feedback)
+    return feedback, files
 
 
 def publish(store: Store, choices: Choices, out_dir: Path, site: SitePages,
@@ -138,10 +134,8 @@ def publish(store: Store, choices: Choices, out_dir: Path, site: SitePages,
     """Aggregate the store for the site's pages and write the published folder; remove charts
     no longer drawn."""
     result = aggregate(store.responses(include_spam=True), site, threshold)
-    charts = _charts(result, choices)
+    _, files = published_files(result, choices)
     written = Written()
-    files = {f"{CHARTS}/{name}": svg for name, (svg, _) in charts.items()}
-    files[DATA_FILE] = published_json(result, {name: info for name, (_, info) in charts.items()})
     for relative, content in sorted(files.items()):
         (written.changed if write_if_changed(out_dir / relative, content) else written.unchanged).append(relative)
     chart_dir = out_dir / CHARTS

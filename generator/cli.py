@@ -16,14 +16,20 @@ from .scaffold import ScaffoldError, new_case
 
 
 def check(project: Project, args: argparse.Namespace) -> int:
-    """Every problem in every case and chapter, then a count; 1 if any error."""
-    catalogue, problems = load_catalogue(project, include_drafts=args.drafts)
+    """Every problem in every case and chapter, then a count; 1 if any error.
+
+    Drafts are in or out as on the site (``Settings.shows_drafts``, the plugin's
+    rule too): with ``--drafts`` as `mkdocs serve` builds it, else as `mkdocs build`.
+    """
+    settings = project.settings
+    include_drafts = settings.shows_drafts(serving=args.drafts)
+    catalogue, problems = load_catalogue(project, include_drafts=include_drafts)
     if problems:
         print(problems.report())
-        if problems.notes and not args.drafts:
+        if problems.notes and not include_drafts and settings.shows_drafts(serving=True):
             print("    To check drafts as errors, as `make serve` shows them, run `showcase check --drafts`.")
     else:
-        drafts = " (drafts included)" if args.drafts else ""
+        drafts = " (drafts included)" if include_drafts else ""
         print(f"Checked {len(catalogue.cases)} case studies{drafts} and "
               f"{len(catalogue.chapters)} toolkit chapters. {summary_line(0, 0)}")
     return 1 if problems.errors else 0
@@ -53,7 +59,7 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
 
     checking = commands.add_parser("check", help="check every case study and toolkit chapter")
     checking.add_argument("--drafts", action="store_true",
-                          help="check as `make serve` does, with drafts on the site")
+                          help="check as `make serve` does, with drafts on the site (unless `drafts: hide`)")
     checking.set_defaults(run=starting(check))
     making = commands.add_parser("new", help="start a new case study from a template")
     making.add_argument("title", help='the case study\'s title, in quotes: "Peer mentors in reception"')

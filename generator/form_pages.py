@@ -16,5 +16,7 @@ from .render_feedback import feedback_targets
 
 def pages_with_forms(project: Project) -> tuple[list[str], Taxonomy, Problems]:
     """Each form's page address (as the form sends it), the taxonomy, and any problems found."""
-    catalogue, problems = load_catalogue(project, include_drafts=False, with_feedback=False)
+    # The published site's pages, drafts in or out as `mkdocs build` decides.
+    include_drafts = project.settings.shows_drafts(serving=False)
+    catalogue, problems = load_catalogue(project, include_drafts=include_drafts, with_feedback=False)
     return list(feedback_targets(catalogue, project.directory_urls)), catalogue.taxonomy, problems

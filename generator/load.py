@@ -45,7 +45,7 @@ def load_catalogue(project: Project, include_drafts: bool,
     home = read_home(project.docs_dir, project.root, problems)
     published = project.root / project.settings.feedback.published_dir
     feedback = read_published(published, project.shown(published), problems) if with_feedback else None
-    return Catalogue(taxonomy, cases, toolkits, home, feedback), problems
+    return Catalogue(taxonomy, cases, toolkits, home, feedback, published), problems
 
 
 def _read_cases(project: Project, taxonomy: Taxonomy, taxonomy_shown: str, include_drafts: bool,

@@ -2,7 +2,8 @@
 
 Reading builds these once; checking, relating and rendering only read them.
 Nothing here knows about files, YAML or MkDocs. The taxonomy's own classes
-live in `core.taxonomy`, which the feedback side reads too.
+live in `core.taxonomy`, and the published feedback's in `core.published`:
+the feedback side writes what the site reads, so both use one definition.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from core.published import PublishedFeedback
 from core.taxonomy import Taxonomy, Term
 
 
@@ -99,53 +101,6 @@ class HomeText:
     body: str
 
 
-@dataclass(frozen=True)
-class ChartInfo:
-    """A chart drawn by `showcase feedback publish`, with its text alternative."""
-
-    file: Path  # the SVG on disk
-    name: str  # its file name
-    title: str
-    alt: str
-
-
-# A published count: a number, or a word for how it is hidden ("fewer": below the
-# threshold; "more": the threshold or more; "hidden"), as feedback/figures.py says.
-Figure = int | str
-
-
-@dataclass
-class PageFeedbackData:
-    """Published feedback on one page: counts, ratings and approved comments.
-
-    Below the threshold, ``count`` is "fewer" and the breakdowns are empty.
-    """
-
-    page: str  # the page's address below the site root
-    count: Figure
-    by_intention: dict[str, Figure] | str  # a breakdown is "hidden" when it is withheld whole
-    by_role: dict[str, Figure] | str
-    ratings: dict[str, Figure] | str  # empty when too few rated the page to show them
-    rating_average: float | None
-    comments: list[dict[str, str | None]]  # {"month": "2025-01" or None, "text": ...}
-    ratings_chart: ChartInfo | None = None
-    rated: Figure | None = None  # how many rated it; None when the page is below the threshold
-
-
-@dataclass
-class PublishedFeedback:
-    """The aggregated feedback the site shows. Nothing personal, and no count that singles anyone out."""
-
-    total: Figure  # responses to the site's own pages
-    by_month: list[tuple[str, Figure]] | str  # a breakdown is "hidden" when it is withheld whole
-    by_intention: dict[str, Figure] | str
-    by_role: dict[str, Figure] | str
-    pages: dict[str, PageFeedbackData]
-    overview_charts: list[ChartInfo] = field(default_factory=list)
-    threshold: int = 5  # feedback.publish_threshold when it was published
-    other_pages: Figure = 0  # responses to addresses that are not the site's pages
-
-
 @dataclass
 class Catalogue:
     """Everything the site is built from, already checked.
@@ -158,6 +113,7 @@ class Catalogue:
     toolkits: list[Toolkit]
     home: HomeText | None = None
     feedback: PublishedFeedback | None = None
+    feedback_folder: Path | None = None  # where the published feedback and its charts were read from
     _by_slug: dict[str, Case] = field(init=False, repr=False)
     _by_term: dict[Term, list[Case]] = field(init=False, repr=False)
 

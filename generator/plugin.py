@@ -26,10 +26,12 @@ from core.project import Project, option_lines
 from core.settings import OPTION_NAMES, settings_from
 
 from .blocks import join_blocks
+from .feeds import FEEDS_FOR_PAGE, FeedLinks, atom_feeds
 from .incremental import BuildLedger, RenderMemo, TemplateCache, digest_of, remove_stale
 from .load import load_catalogue
 from .model import Catalogue
 from .navigation import build_nav
+from .open_data import open_data_files
 from .read.cache import CaseCache
 from .render import render_site
 from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError, as_document
@@ -43,7 +45,8 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 ASSETS = Path(__file__).parent / "assets"
-THEME = Path(__file__).parent / "theme"  # overrides: the header's search box
+THEME = Path(__file__).parent / "theme"  # overrides on every site: title, skip link, 404, named menus, feed links
+SEARCH_THEME = Path(__file__).parent / "theme_search"  # the header's search box, with `search: pagefind`
 SEARCH_BUNDLE = "pagefind"  # where the search index goes in the site
 STYLESHEET = "assets/showcase/showcase.css"
 SCRIPT = "assets/showcase/feedback.js"  # sends the form in the background, when JavaScript runs
@@ -124,6 +127,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.blocks: dict[str, dict[str, str]] = {}
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: one index, fed page by page
         self.live: LiveIndex | None = None  # `mkdocs serve`: re-indexed after each rebuild
+        self.feed_links: FeedLinks | None = None  # which Atom feeds each page links to (`mkdocs build`)
         # Kept between rebuilds of `mkdocs serve` (MkDocs keeps this instance): read case
         # files by content, the last render, and what each page was written from.
         self.dirty = False
@@ -133,7 +137,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.templates = TemplateCache()
         self.warned_search = False
 
-    # Remember whether we serve (drafts shown, errors reported) or build.
+    # Remember whether we serve (errors reported, drafts shown unless `drafts: hide`) or build.
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
@@ -157,9 +161,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.project = Project(root=root, config_file=Path(config.config_file_path),
                                docs_dir=Path(config.docs_dir), settings=settings, site_name=config.site_name)
         serving = self.command == "serve"
-        include_drafts = settings.drafts == "show" or (settings.drafts == "auto" and serving)
         self.ledger.begin()
-        self.catalogue, self.problems = load_catalogue(self.project, include_drafts,
+        self.catalogue, self.problems = load_catalogue(self.project, settings.shows_drafts(serving),
                                                        self.cases if serving else None)
         self._report(serving)
         for extension in REQUIRED_EXTENSIONS:
@@ -168,27 +171,18 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if config.nav is None and settings.build_nav:
             config.nav = build_nav(self.catalogue, settings, self.project.docs_dir)
         config.extra_css.insert(0, STYLESHEET)
+        # Theme overrides go after the site's own custom_dir, so an author's override still wins.
+        first = 1 if config.theme.custom_dir else 0
+        if str(THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(first, str(THEME))
         if settings.search == "pagefind":
             # The header's search box (a theme override) and its styles, on every page.
-            if str(THEME) not in config.theme.dirs:
-                config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+            if str(SEARCH_THEME) not in config.theme.dirs:
+                config.theme.dirs.insert(first, str(SEARCH_THEME))
             config.extra_css.insert(1, SEARCH_STYLESHEET)
         if settings.feedback.backend == "receiver":
             config.extra_javascript.append(SCRIPT)
         return config
-
-    # Rebuild when a case or the taxonomy changes, not only the docs folder.
-    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        if self.project is not None:
-            server.watch(str(self.project.cases_dir))
-            server.watch(str(self.project.taxonomy_file))
-        # The first build is done and its own objects are garbage. What is left (the
-        # caches above, the theme, the modules) lives as long as the server: freezing
-        # it keeps Python's cyclic garbage collector from walking all of it again,
-        # which cost up to 0.7 s of a rebuild every few saves at 1,000 cases.
-        gc.collect()
-        gc.freeze()
-        return server
 
     # Add the generated pages, and replace toolkit files with their full pages.
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -221,26 +215,22 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for asset in (STYLESHEET, SCRIPT, SEARCH_STYLESHEET, SEARCH_SCRIPT):
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(ASSETS / Path(asset).name)))
+        # Atom feeds (linked from every page's head by theme/partials/feeds.html) and the catalogue as open
+        # data, both from published cases only, never drafts. Not while serving: they cost 0.2 s a save at
+        # 1,000 cases, for files an author previewing pages does not read.
+        if self.command != "serve":
+            feeds = atom_feeds(self.catalogue, config.site_name, config.site_url, config.use_directory_urls, log.info)
+            self.feed_links = feeds.links
+            outputs = {**feeds.files, **open_data_files(self.catalogue, config.site_name, config.site_url,
+                                                        config.use_directory_urls)}
+            for dest_uri, content in outputs.items():
+                if files.get_file_from_path(dest_uri) is None:  # a file of the docs folder's own wins
+                    files.append(File.generated(config, dest_uri, content=content))
         # The pages now hold everything; the catalogue (a copy of every case) can go.
         self.catalogue = None
         return files
 
-    # Join the generated HTML blocks to the page's converted Markdown.
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        src_uri = page.file.src_uri
-        # A build needs each page's blocks once; `mkdocs serve` may build the page again.
-        blocks = self.blocks.get(src_uri) if self.command == "serve" else self.blocks.pop(src_uri, None)
-        if not blocks:
-            return html
-        joined = join_blocks(html, blocks)
-        if joined.missing:
-            log.warning(f"{src_uri}: the page's own Markdown hid where {', '.join(joined.missing)} should go "
-                        "(an unclosed code block or HTML tag?), so it is at the end of the page. "
-                        "Close the code block or tag in the page's source.")
-        return joined.html
-
-    # Under --dirty: give skipped pages their titles, rebuild all on a site-wide change,
-    # and remove the pages of cases that are gone.
+    # Under --dirty: title the skipped pages, rebuild all on a site-wide change, remove pages now gone.
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.dirty:
             return nav
@@ -262,32 +252,26 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             log.info(f"Removed {removed} page{'s' if removed != 1 else ''} that no longer exist.")
         return nav
 
-    def _site_digest(self, nav: Navigation, config: MkDocsConfig) -> bytes:
-        """What every page shares: the navigation as shown, mkdocs.yml, the theme and its overrides."""
-        parts: list[object] = [Path(config.config_file_path).read_bytes(), config.site_url,
-                               config.use_directory_urls, config.extra_css, config.extra_javascript,
-                               config.extra, config.markdown_extensions, config.mdx_configs, config.theme.dirs]
-
-        def walk(items: list[Any]) -> None:
-            for item in items:
-                parts.extend((type(item).__name__, item.title, getattr(item, "url", None),
-                              sorted(getattr(item, "meta", {}).items())))
-                walk(getattr(item, "children", None) or [])
-
-        walk(nav.items)
-        for folder in config.theme.dirs:
-            if "site-packages" in Path(folder).parts:
-                continue  # installed themes do not change while serving
-            for path in sorted(Path(folder).rglob("*")):
-                if path.is_file():
-                    stat = path.stat()
-                    parts.extend((str(path), stat.st_mtime_ns, stat.st_size))
-        return digest_of(parts)
+    # Join the generated HTML blocks to the page's converted Markdown.
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        src_uri = page.file.src_uri
+        # A build needs each page's blocks once; `mkdocs serve` may build the page again.
+        blocks = self.blocks.get(src_uri) if self.command == "serve" else self.blocks.pop(src_uri, None)
+        if not blocks:
+            return html
+        joined = join_blocks(html, blocks)
+        if joined.missing:
+            log.warning(f"{src_uri}: the page's own Markdown hid where {', '.join(joined.missing)} should go "
+                        "(an unclosed code block or HTML tag?), so it is at the end of the page. "
+                        "Close the code block or tag in the page's source.")
+        return joined.html
 
     # Start the search indexer (build), or forget pages that are gone (serve).
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         if self.command == "serve":
             env.bytecode_cache = self.templates  # the theme compiled once per server, not per rebuild
+        # theme/partials/feeds.html asks which feeds a page links to; none while serving or without site_url.
+        env.globals[FEEDS_FOR_PAGE] = self.feed_links.for_page if self.feed_links else None
         if not self._searching():
             return env
         if self.command == "serve":
@@ -301,8 +285,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             self.indexer = SearchIndexer(IndexerOptions()).start()
         return env
 
-    # Hand each written case and chapter page to the search indexer (other pages are skipped).
-    # Only the page's own content goes (see as_document).
+    # Hand each written page's own content to the search indexer, which keeps only cases and chapters.
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         content = as_document(page.content or "")
         if self.live is not None and self.command == "serve":
@@ -328,17 +311,52 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 raise PluginError(str(error)) from None
         self._finish_rebuild()
 
-    # A failed build leaves no Pagefind process behind.
+    # After a failed build, leave no Pagefind process behind and write every page next time.
     def on_build_error(self, *, error: Exception) -> None:
         self._close_indexer()
         self.ledger.forget()  # pages may be half written: the next build writes them all
 
-    # Nor does the end of `mkdocs serve`.
+    # Rebuild when a case or the taxonomy changes, not only the docs folder.
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        if self.project is not None:
+            server.watch(str(self.project.cases_dir))
+            server.watch(str(self.project.taxonomy_file))
+        # The first build is done and its own objects are garbage. What is left (the
+        # caches above, the theme, the modules) lives as long as the server: freezing
+        # it keeps Python's cyclic garbage collector from walking all of it again,
+        # which cost up to 0.7 s of a rebuild every few saves at 1,000 cases.
+        gc.collect()
+        gc.freeze()
+        return server
+
+    # The end of `mkdocs serve` leaves no Pagefind process behind either.
     def on_shutdown(self) -> None:
         self._close_indexer()
         if self.live is not None:
             self.live.close()
             self.live = None
+
+    def _site_digest(self, nav: Navigation, config: MkDocsConfig) -> bytes:
+        """What every page shares: the navigation as shown, mkdocs.yml, the theme and its overrides."""
+        parts: list[object] = [Path(config.config_file_path).read_bytes(), config.site_url,
+                               config.use_directory_urls, config.extra_css, config.extra_javascript,
+                               config.extra, config.markdown_extensions, config.mdx_configs, config.theme.dirs]
+
+        def walk(items: list[Any]) -> None:
+            for item in items:
+                parts.extend((type(item).__name__, item.title, getattr(item, "url", None),
+                              sorted(getattr(item, "meta", {}).items())))
+                walk(getattr(item, "children", None) or [])
+
+        walk(nav.items)
+        for folder in config.theme.dirs:
+            if "site-packages" in Path(folder).parts:
+                continue  # installed themes do not change while serving
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    parts.extend((str(path), stat.st_mtime_ns, stat.st_size))
+        return digest_of(parts)
 
     def _finish_rebuild(self) -> None:
         """Record what every page was written from; while serving, say how much was redone."""

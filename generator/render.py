@@ -19,6 +19,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from core.months import month_name, month_of
 from core.settings import Settings, feedback_site_url
 from core.taxonomy import Term, Vocabulary
 
@@ -54,14 +55,9 @@ def markdown_text(value: object) -> Markup:
     return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(value))))
 
 
-def month_name(value: str) -> str:
-    """``2026-11`` -> ``November 2026``."""
-    return f"{date(int(value[:4]), int(value[5:7]), 1):%B %Y}"
-
-
 def long_date(value: date) -> str:
-    """``2014-06-30`` -> ``30 June 2014``, the GOV.UK style."""
-    return f"{value.day} {value:%B %Y}"
+    """``2014-06-30`` -> ``30 June 2014``, the GOV.UK style (English month names, whatever the locale)."""
+    return f"{value.day} {month_of(value.month)} {value:%Y}"
 
 
 def studies(count: int) -> str:
@@ -181,7 +177,7 @@ class Renderer:
         self.relations = Relations(catalogue)
         self._cards: dict[tuple[str, int, int], Markup] = {}  # (case, depth, heading level) -> card
         self._card_modules: dict[int, Any] = {}  # depth -> _card.html.j2 with that depth's links
-        self.feedback = FeedbackRenderer(catalogue, settings, _ENV, self.page, site_url, directory_urls, month_name)
+        self.feedback = FeedbackRenderer(catalogue, settings, _ENV, self.page, site_url, directory_urls)
 
     def _links(self, page: str) -> dict[str, Any]:
         """The template functions that link from ``page``: they depend only on its depth."""

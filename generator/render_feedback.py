@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
-from core.figures import Figure, words
-from core.form import HONEYPOT, INTENTIONS, MAX_COMMENT, NOT_GIVEN, choices_for
+from core.figures import AT_LEAST, Figure, words
+from core.form import HONEYPOT, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, RATINGS, choices_for, in_form_order
+from core.months import month_name
 from core.settings import Settings
 
 from . import addresses
@@ -64,14 +65,13 @@ class FeedbackRenderer:
     """The form for each backend, and the published feedback for each page."""
 
     def __init__(self, catalogue: Catalogue, settings: Settings, env: Environment, page: PageRenderer,
-                 site_url: str, directory_urls: bool, month_name: Callable[[str], str]) -> None:
+                 site_url: str, directory_urls: bool) -> None:
         self.catalogue = catalogue
         self.settings = settings
         self.env = env
         self.page = page
         self.site_url = site_url
         self.directory_urls = directory_urls
-        self.month_name = month_name
         self.choices = choices_for(catalogue.taxonomy)
         # Feedback is keyed by page address; these are the pages that take it.
         self.targets = feedback_targets(catalogue, directory_urls)
@@ -94,7 +94,8 @@ class FeedbackRenderer:
         prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
         return Markup(self.env.get_template("feedback_form.html.j2").render(
             feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
-            intentions=self.choices.intentions, roles=self.choices.roles, max_comment=MAX_COMMENT,
+            intentions=self.choices.intentions, roles=self.choices.roles, ratings=RATINGS, max_comment=MAX_COMMENT,
+            max_organisation=MAX_ORGANISATION, max_email=MAX_EMAIL,
             honeypot="_gotcha" if feedback.backend == "formspree" else HONEYPOT))
 
     def summary(self, src_uri: str) -> Markup:
@@ -110,17 +111,16 @@ class FeedbackRenderer:
     @staticmethod
     def _figures(threshold: int) -> dict[str, Any]:
         """What the templates need to show a count that may be hidden."""
-        return {"threshold": threshold, "shown": lambda figure: words(figure, threshold)}
+        return {"threshold": threshold, "shown": lambda figure: words(figure, threshold), "ratings": RATINGS}
 
     def pages(self) -> list[Any]:
         """The overview and a page for each case or chapter with responses."""
         published = self.catalogue.feedback
         if published is None:
             return []
-        intentions = dict((*INTENTIONS, NOT_GIVEN))
-        roles = dict((*self.choices.roles, NOT_GIVEN))
+        intentions, roles = self.choices.intention_labels, self.choices.role_labels
         months = published.by_month
-        rows = {"months": months if isinstance(months, str) else [(self.month_name(m), n) for m, n in months],
+        rows = {"months": months if isinstance(months, str) else [(month_name(m), n) for m, n in months],
                 "intentions": in_order(published.by_intention, intentions),
                 "roles": in_order(published.by_role, roles)}
         figures = self._figures(published.threshold)
@@ -144,20 +144,21 @@ class FeedbackRenderer:
         published = self.catalogue.feedback
         if published is None:
             return []
-        charts = published.overview_charts + [p.ratings_chart for p in published.pages.values() if p.ratings_chart]
-        return [StaticFile(addresses.chart_file(c.name), c.file) for c in charts]
+        charts, folder = published.charts, self.catalogue.feedback_folder
+        if charts and folder is None:
+            raise ValueError("the catalogue's published feedback has charts but no folder to copy them from")
+        return [StaticFile(addresses.chart_file(c.file), folder / c.file) for c in charts if folder is not None]
 
 
 def least(figure: Figure, threshold: int) -> int:
     """The smallest number a published count can be: what ranking may use."""
     if isinstance(figure, int):
         return figure
-    return threshold if figure == "more" else 1
+    return threshold if figure == AT_LEAST else 1
 
 
 def in_order(counts: dict[str, Figure] | str, labels: dict[str, str]) -> list[tuple[str, Figure]] | str:
-    """(label, count) rows in the form's order, anything unexpected last; a table withheld whole as it is."""
+    """(label, count) rows in the form's order (``core.form.in_form_order``); a table withheld whole as it is."""
     if isinstance(counts, str):
         return counts
-    known = [(labels[key], counts[key]) for key in labels if key in counts]
-    return known + [(key, n) for key, n in counts.items() if key not in labels]
+    return in_form_order(counts, labels)

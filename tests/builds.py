@@ -1,4 +1,8 @@
-"""Running real builds of real sites, for the tests."""
+"""Project folders for the tests, and real builds of them.
+
+The folders are copies, to change freely: of the example site (``copy_example``)
+or of a project in tests/fixtures/ (``copy_fixture``).
+"""
 from __future__ import annotations
 
 import os
@@ -9,6 +13,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+TAXONOMY = REPO / "cases" / "taxonomy.yml"  # the example site's
+FIXTURES = REPO / "tests" / "fixtures"  # projects, one folder each, in sites/ and check/
 
 
 def quiet_env() -> dict[str, str]:
@@ -22,6 +28,24 @@ def copy_example(destination: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(REPO / "cases", destination / "cases")
     shutil.copytree(REPO / "docs", destination / "docs")
+    return destination
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    """A copy of the project tests/fixtures/*/<name>, completed as a project needs.
+
+    A name is enough: each is used once across tests/fixtures/. Where the fixture has
+    no cases/ or docs/ folder they are made, and where it has no cases/taxonomy.yml the
+    example site's is copied in (tests/fixtures/check/many keeps it out on purpose, to
+    be checked against the example's taxonomy). ``destination`` may already exist.
+    """
+    found = sorted(FIXTURES.glob(f"*/{name}/mkdocs.yml"))
+    assert len(found) == 1, f"expected one fixture project called {name!r} in {FIXTURES}, found {len(found)}"
+    shutil.copytree(found[0].parent, destination, dirs_exist_ok=True)
+    (destination / "cases").mkdir(exist_ok=True)
+    (destination / "docs").mkdir(exist_ok=True)
+    if not (destination / "cases" / "taxonomy.yml").exists():
+        shutil.copy(TAXONOMY, destination / "cases" / "taxonomy.yml")
     return destination
 
 

@@ -128,3 +128,18 @@ def test_the_import_contracts_catch_the_two_sides_importing_each_other_or_core_i
     assert "One direction: showcase, then generator and feedback apart, then core BROKEN" in result.stdout
     assert "feedback.cli -> generator.render" in result.stdout
     assert "core.problems -> showcase.cli" in result.stdout
+
+
+def test_make_test_runs_the_three_checks_before_pytest() -> None:
+    """So a lint error, a type error or a forbidden import stops `make test` (and CI) before any test runs."""
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    result = subprocess.run(["make", "-n", "test"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+
+    def first(word: str) -> int:
+        return next(i for i, line in enumerate(lines) if word in line)
+
+    assert first("ruff check") < first("pytest")
+    assert first("/mypy") < first("pytest")
+    assert first("lint-imports") < first("pytest")

@@ -9,58 +9,47 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from core.form import Choices
 
 from ..model import FeedbackResponse, Page
 from .base import SourceConfig, SourceError
 from .jsondata import JsonProblem, load_json
-from .normalise import FIELDS, Normaliser, content_key, option, zone_of
+from .normalise import Normaliser, content_key
+from .settings import COLUMNS, FIELDS, FORMATS, FileSettings, settings_of
 
-FORMATS = ("csv", "json")
-COLUMNS = (*FIELDS, "received_at", "id")  # what `columns` may map
-REQUIRED_COLUMNS = ("received_at",)  # and page, unless the `page` option gives one page for every row
+__all__ = ["COLUMNS", "FORMATS", "PAGE_SIZE", "FileSource"]
+
 PAGE_SIZE = 500  # rows saved per transaction
 
 
 class FileSource:
-    """Responses from one exported file."""
+    """Responses from one exported file. The settings come checked (see ``settings``)."""
 
-    source_type = "file"
-
-    def __init__(self, config: SourceConfig, http: object = None, choices: Choices | None = None) -> None:
+    def __init__(self, settings: FileSettings, http: object, choices: Choices) -> None:
         """``http`` is accepted (and unused) so every source is built the same way."""
-        if choices is None:
-            raise SourceError(f'Source "{config.name}": the form\'s choices are needed to read its file.')
-        self.config = config
-        self.name = config.name
-        self.normaliser = Normaliser.for_source(config, choices)
-        written = option(config, "path", str)
-        path = Path(written).expanduser()
-        self.path = path if path.is_absolute() or config.folder is None else config.folder / path
-        self.format: str = option(config, "format", str, self.path.suffix.lower().lstrip("."))
-        if self.format not in FORMATS:
-            raise SourceError(f'Source "{self.name}": cannot tell whether {written} is CSV or JSON. '
-                              'Add format: csv or format: json.')
-        columns = option(config, "columns", dict)
-        unknown = sorted(set(columns) - set(COLUMNS))
-        if unknown:
-            raise SourceError(f'Source "{self.name}": columns has {", ".join(unknown)}, which is not one of our '
-                              f"fields ({', '.join(COLUMNS)}).")
-        if not all(isinstance(heading, str) and heading for heading in columns.values()):
-            raise SourceError(f'Source "{self.name}": each entry of columns must be a column heading in the file.')
-        self.columns: dict[str, str] = columns
-        self.fixed_page: str = option(config, "page", str, "")
-        if "received_at" not in columns or ("page" not in columns and not self.fixed_page):
-            raise SourceError(f'Source "{self.name}": columns must name the received_at column, and the page '
-                              "column (or set page: for a survey about one page).")
-        self.date_format: str = option(config, "date_format", str, "") or ""
-        self.zone = zone_of(config)
-        self.encoding: str = option(config, "encoding", str, "utf-8-sig")
-        self.delimiter: str = option(config, "delimiter", str, ",")
-        self.records_key: str = option(config, "records", str, "")
+        self.settings = settings
+        self.name = settings.name
+        self.normaliser = Normaliser.for_source(settings, choices)
+        self.path = settings.path
+        self.format = settings.format
+        self.columns = settings.columns
+        self.fixed_page = settings.page
+        self.date_format = settings.date_format
+        self.zone = settings.timezone
+        self.encoding = settings.encoding
+        self.delimiter = settings.delimiter
+        self.records_key = settings.records
+
+    @classmethod
+    def from_config(cls, config: SourceConfig, http: object, choices: Choices) -> Self:
+        """The adapter for one entry of sources.yml (or one written by hand, checked now)."""
+        settings = settings_of(config)
+        if not isinstance(settings, FileSettings):
+            raise SourceError(config.name, f"a {config.type} source cannot be read as a file.",
+                              "Check its type in sources.yml: it should be file.")
+        return cls(settings, http, choices)
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         """Every row, in pages; ``cursor`` is ignored and every page's is None."""
@@ -79,14 +68,14 @@ class FileSource:
         try:
             content = self.path.read_text(encoding=self.encoding)
         except FileNotFoundError as error:
-            raise SourceError(f'Source "{self.name}": the file {self.path} does not exist. Check path in '
+            raise SourceError(self.name, f'the file {self.path} does not exist. Check path in '
                               "sources.yml (it is relative to the folder of sources.yml).") from error
         except UnicodeDecodeError as error:
-            raise SourceError(f'Source "{self.name}": {self.path} is not {self.encoding} text ({error.reason} at '
+            raise SourceError(self.name, f'{self.path} is not {self.encoding} text ({error.reason} at '
                               f"byte {error.start}). Export it again as UTF-8, or set encoding: in sources.yml."
                               ) from error
         except (OSError, LookupError) as error:
-            raise SourceError(f'Source "{self.name}": {self.path} cannot be read ({error}).') from error
+            raise SourceError(self.name, f'{self.path} cannot be read ({error}).') from error
         rows = self._csv(content) if self.format == "csv" else self._json(content)
         if self.format == "csv" or rows:
             self._check_columns()
@@ -97,14 +86,14 @@ class FileSource:
         try:
             table = list(reader)
         except csv.Error as error:
-            raise SourceError(f'Source "{self.name}": {self.path} is not a readable CSV file near line '
+            raise SourceError(self.name, f'{self.path} is not a readable CSV file near line '
                               f"{reader.line_num} ({error}).") from error
         if not table:
-            raise SourceError(f'Source "{self.name}": {self.path} is empty: it has no row of column headings.')
+            raise SourceError(self.name, f'{self.path} is empty: it has no row of column headings.')
         headings = [heading.strip() for heading in table[0]]
         for name, heading in self.columns.items():
             if headings.count(heading) > 1:
-                raise SourceError(f'Source "{self.name}": {self.path} has two columns headed "{heading}" '
+                raise SourceError(self.name, f'{self.path} has two columns headed "{heading}" '
                                   f"(columns.{name}), so which one to read is unclear. Rename one in the file.")
         self._headings: list[str] = headings
         rows = []
@@ -117,23 +106,23 @@ class FileSource:
         try:
             data = load_json(content)
         except JsonProblem as error:
-            raise SourceError(f'Source "{self.name}": {self.path} is not JSON the collector can read '
+            raise SourceError(self.name, f'{self.path} is not JSON the collector can read '
                               f"({error.reason}). Export it again from the survey tool.") from error
         if self.records_key:
             if not isinstance(data, dict) or self.records_key not in data:
-                raise SourceError(f'Source "{self.name}": {self.path} has no "{self.records_key}" at the top '
+                raise SourceError(self.name, f'{self.path} has no "{self.records_key}" at the top '
                                   "(the records option). Check the name in the file.")
             data = data[self.records_key]
         elif isinstance(data, dict):
             keys = ", ".join(f'"{key}"' for key in data)
-            raise SourceError(f'Source "{self.name}": {self.path} holds an object, not a list of responses. Set '
+            raise SourceError(self.name, f'{self.path} holds an object, not a list of responses. Set '
                               f"records: to the name of the list in it (it has {keys or 'nothing'}).")
         if not isinstance(data, list):
-            raise SourceError(f'Source "{self.name}": {self.path} does not hold a list of responses.')
+            raise SourceError(self.name, f'{self.path} does not hold a list of responses.')
         rows = []
         for index, record in enumerate(data, start=1):
             if not isinstance(record, dict):
-                raise SourceError(f'Source "{self.name}": record {index} of {self.path} is not an object of '
+                raise SourceError(self.name, f'record {index} of {self.path} is not an object of '
                                   "column headings and answers.")
             rows.append((index, f"record {index}", record))
         seen: list[str] = []
@@ -149,7 +138,7 @@ class FileSource:
         for name, heading in self.columns.items():
             if heading not in headings:
                 listed = "; ".join(f'"{h}"' for h in headings) or "none"
-                raise SourceError(f'Source "{self.name}": {self.path} has no column "{heading}" (columns.{name} in '
+                raise SourceError(self.name, f'{self.path} has no column "{heading}" (columns.{name} in '
                                   f"sources.yml). Its columns are: {listed}. Copy the heading exactly.")
 
     def _response(self, number: int, what: str, row: dict[str, Any]) -> FeedbackResponse:
@@ -158,7 +147,7 @@ class FileSource:
             fields["page"] = self.fixed_page
         ident = row.get(self.columns["id"]) if "id" in self.columns else None
         if "id" in self.columns and not _filled(ident):
-            raise SourceError(f'Source "{self.name}": {what} of {self.path} has no {self.columns["id"]}, the id '
+            raise SourceError(self.name, f'{what} of {self.path} has no {self.columns["id"]}, the id '
                               "column. Check the export is complete, or leave id out of columns.")
         key = str(ident).strip() if ident is not None else content_key(row)
         return self.normaliser.response(key=key, where=f"{what} of {self.path}", fields=fields,

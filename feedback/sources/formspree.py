@@ -8,29 +8,31 @@ last ``_date`` on it) and a crash between pages loses nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
+
+import requests
+
+from core.form import Choices
 
 from ..model import FeedbackResponse, Page
 from .base import SourceError
-from .http import JsonReply
-from .normalise import content_key, option, our_fields
+from .http import HttpClient, JsonReply
+from .normalise import content_key, our_fields
+from .settings import FormspreeSettings, WebSettings
 from .web import WebSource
-
-AUTH_SCHEMES = ("bearer", "basic")
 
 
 class FormspreeSource(WebSource):
     """The submissions of one Formspree form, read with its API key."""
 
-    source_type = "formspree"
+    settings_type: ClassVar[type[WebSettings]] = FormspreeSettings
     service = "Formspree"
     default_url = "https://formspree.io/api/0"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.auth: str = option(self.config, "auth", str, "bearer")
-        if self.auth not in AUTH_SCHEMES:
-            raise SourceError(f'Source "{self.name}": auth must be "bearer" or "basic", not {self.auth!r}.')
+    def __init__(self, settings: FormspreeSettings, http: HttpClient | requests.Session | None,
+                 choices: Choices) -> None:
+        super().__init__(settings, http, choices)
+        self.auth = settings.auth  # bearer or basic
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         run, headers = self.start()
@@ -53,7 +55,7 @@ class FormspreeSource(WebSource):
             keys = [content_key(record) for record in records]
             if keys and set(keys) <= seen:
                 raise SourceError(
-                    f'Source "{self.name}": Formspree returned the same submissions again at offset {offset}, '
+                    self.name, f"Formspree returned the same submissions again at offset {offset}, "
                     "so its paging is not moving on. What was read is saved; run the collector again later.")
             seen.update(keys)
             responses = [self._response(reply, record, key) for record, key in zip(records, keys, strict=True)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -115,7 +115,26 @@ class HttpClient:
                        max_bytes or self.options.max_bytes, time_limit or self.options.time_limit)
 
     # What the runs call
-    def _wait(self, seconds: float, deadline: Deadline) -> bool:
+    def address_of(self, url: str, params: Mapping[str, Any], headers: Mapping[str, str]) -> str:
+        """The address a GET of ``url`` with ``params`` goes to, as the session writes it."""
+        prepared = self.session.prepare_request(requests.Request("GET", url, params=dict(params),
+                                                                 headers=dict(headers)))
+        return prepared.url or url
+
+    def request(self, method: str, url: str, *, headers: Mapping[str, str],
+                auth: tuple[str, str] | None = None) -> requests.Response:
+        """One request, streamed, within the timeouts, following no redirect
+        (the caller decides which to follow)."""
+        options = self.options
+        return self.session.request(method, url, headers=dict(headers), auth=auth, stream=True,
+                                    allow_redirects=False, timeout=(options.connect_timeout, options.read_timeout))
+
+    @property
+    def rate_limited(self) -> bool:
+        """Whether a service's rate-limit headers said the next request must wait."""
+        return self._resume_at is not None
+
+    def wait(self, seconds: float, deadline: Deadline) -> bool:
         """Wait (capped at max_wait); False, without waiting, if that would pass the deadline."""
         seconds = max(0.0, min(seconds, self.options.max_wait))
         if seconds >= deadline.remaining():
@@ -125,14 +144,15 @@ class HttpClient:
             self.options.sleep(seconds)
         return True
 
-    def _respect_rate_limit(self, deadline: Deadline) -> bool:
+    def respect_rate_limit(self, deadline: Deadline) -> bool:
+        """Wait as a rate limit asked; False, without waiting, if that would pass the deadline."""
         if self._resume_at is None:
             return True
         remaining = self._resume_at - self.options.clock()
         self._resume_at = None
-        return self._wait(remaining, deadline)
+        return self.wait(remaining, deadline)
 
-    def _note_rate_limit(self, response: requests.Response) -> None:
+    def note_rate_limit(self, response: requests.Response) -> None:
         """X-RateLimit-Remaining: 0 means the next request must wait for X-RateLimit-Reset."""
         remaining = response.headers.get("X-RateLimit-Remaining", "").strip()
         reset = response.headers.get("X-RateLimit-Reset", "").strip()
@@ -145,7 +165,7 @@ class HttpClient:
         now = self.options.clock()
         self._resume_at = value if value >= _EPOCH_THRESHOLD else now + value
 
-    def _retry_after(self, response: requests.Response) -> float | None:
+    def retry_after(self, response: requests.Response) -> float | None:
         """Seconds the service asked us to wait, from either form of Retry-After."""
         value = response.headers.get("Retry-After", "").strip()
         if not value:
@@ -160,7 +180,8 @@ class HttpClient:
             when = when.replace(tzinfo=UTC)
         return max(0.0, when.timestamp() - self.options.clock())
 
-    def _backoff(self, attempt: int) -> float:
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before try ``attempt + 1`` when the service did not say."""
         return min(self.options.backoff * 2.0 ** (attempt - 1), self.options.max_wait)
 
 
@@ -182,29 +203,28 @@ class HttpRun:
         self.deadline = Deadline(time_limit, client.connections)
         self.fetched: list[str] = []
 
-    def _say(self, text: str) -> str:
-        return f'Source "{self.source}": {text}'
+    def _error(self, message: str, hint: str = "") -> SourceError:
+        return SourceError(self.source, message, hint)
 
     def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,
                  headers: Mapping[str, str] | None = None, auth: tuple[str, str] | None = None) -> JsonReply:
         """GET ``url`` and return its JSON, retrying what is worth retrying."""
         try:
-            address = self.client.session.prepare_request(
-                requests.Request("GET", url, params=dict(params or {}), headers=dict(headers or {}))).url or url
+            address = self.client.address_of(url, params or {}, headers or {})
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema) as error:
-            raise SourceError(self._say(f"the address {url} is not a web address ({error}). "
-                                        "Check the url option in sources.yml.")) from error
+            raise self._error(f"the address {url} is not a web address ({error}). "
+                              "Check the url option in sources.yml.") from error
         if address in self.fetched:
-            raise SourceError(self._say(
+            raise self._error(
                 f"{self.service} pointed back to {address}, which this run has already read, so its "
                 "paging is going round in a loop. Nothing after this point was collected; run the "
-                "collector again later, and if it happens again report it to the service."))
+                "collector again later, and if it happens again report it to the service.")
         if len(self.fetched) >= self.client.options.max_pages:
-            raise SourceError(self._say(
+            raise self._error(
                 f"stopped after {len(self.fetched)} pages in one run, the most allowed, in case "
                 f"{self.service}'s paging never ends. What was read is saved; run the collector again "
-                "to go on, or raise max_pages if this form really has that many responses."))
+                "to go on, or raise max_pages if this form really has that many responses.")
         self.fetched.append(address)
         return self._fetch(address, headers or {}, auth)
 
@@ -212,7 +232,7 @@ class HttpRun:
         options = self.client.options
         problem = ""
         for attempt in range(1, options.tries + 1):
-            if not self.client._respect_rate_limit(self.deadline):
+            if not self.client.respect_rate_limit(self.deadline):
                 raise self._out_of_time(f"{self.service} asked us to wait longer than the time left")
             if self.deadline.remaining() <= 0:
                 raise self._out_of_time()
@@ -231,13 +251,13 @@ class HttpRun:
                     body, response = outcome
                     return self._decode(response, body)
                 problem, wait = outcome.problem, outcome.wait
-            if attempt < options.tries and not self.client._wait(
-                    self.client._backoff(attempt) if wait is None else wait, self.deadline):
+            if attempt < options.tries and not self.client.wait(
+                    self.client.backoff(attempt) if wait is None else wait, self.deadline):
                 raise self._out_of_time(f"the last time, {problem}, and waiting to try again would pass it")
-        raise SourceError(self._say(
+        raise self._error(
             f"gave up after {options.tries} tries: the last time, {problem}. The service may be down or "
-            "busy; nothing after this point was collected. Run the collector again later, and if it keeps "
-            f"happening check {self.check} in sources.yml."))
+            "busy; nothing after this point was collected.",
+            f"Run the collector again later, and if it keeps happening check {self.check} in sources.yml.")
 
     def _attempt(self, address: str, headers: Mapping[str, str],
                  auth: tuple[str, str] | None) -> tuple[bytearray, requests.Response] | _Retry:
@@ -246,10 +266,8 @@ class HttpRun:
         options = self.client.options
         target = address
         for _ in range(options.max_redirects + 1):
-            with self.client.session.get(target, headers=dict(headers), auth=auth, stream=True,
-                                         allow_redirects=False,
-                                         timeout=(options.connect_timeout, options.read_timeout)) as response:
-                self.client._note_rate_limit(response)
+            with self.client.request("GET", target, headers=headers, auth=auth) as response:
+                self.client.note_rate_limit(response)
                 status = response.status_code
                 if 200 <= status < 300:
                     return self._body(response, self.max_bytes), response
@@ -258,31 +276,31 @@ class HttpRun:
                     continue
                 said = _service_message(self._error_body(response))
                 if status in (401, 403, 404):
-                    raise SourceError(self._refused(status, response, said))
+                    raise self._refused(status, response, said)
                 if status == 429 or 500 <= status < 600:
-                    wait = self.client._retry_after(response)
-                    if wait is None and self.client._resume_at is not None:
+                    wait = self.client.retry_after(response)
+                    if wait is None and self.client.rate_limited:
                         wait = 0.0  # the rate-limit headers already say how long; that wait comes next
                     return _Retry(f"{self.service} answered HTTP {status}{said}", wait)
-                raise SourceError(self._say(
-                    f"{self.service} refused the request with HTTP {status}{said}. "
-                    f"Check {self.check} and the other options for this source in sources.yml."))
-        raise SourceError(self._say(f"{address} redirected more than {options.max_redirects} times. "
-                                    f"Check {self.check} in sources.yml."))
+                raise self._error(
+                    f"{self.service} refused the request with HTTP {status}{said}.",
+                    f"Check {self.check} and the other options for this source in sources.yml.")
+        raise self._error(f"{address} redirected more than {options.max_redirects} times.",
+                          f"Check {self.check} in sources.yml.")
 
     def _redirect(self, current: str, response: requests.Response) -> str:
         """Where a redirect leads, if it stays on the same scheme, host and port; else a SourceError."""
         location = response.headers.get("Location", "").strip()
         if not location:
-            raise SourceError(self._say(f"{current} answered with a redirect (HTTP {response.status_code}) "
-                                        f"but did not say where to. Check {self.check} in sources.yml."))
+            raise self._error(f"{current} answered with a redirect (HTTP {response.status_code}) "
+                              "but did not say where to.", f"Check {self.check} in sources.yml.")
         target = urljoin(current, location)
         if _origin(target) != _origin(current):
-            raise SourceError(self._say(
+            raise self._error(
                 f"{current} redirected to {_shorten(target)}, which is not on {_origin_text(current)}. "
                 "Redirects are followed only to the same scheme, host and port, so that a token is never "
                 "sent to, nor data stored from, another place; nothing was stored from it. If the service "
-                f"has really moved, write its new address as url in sources.yml (and check {self.check})."))
+                f"has really moved, write its new address as url in sources.yml (and check {self.check}).")
         return target
 
     def _body(self, response: requests.Response, limit: int) -> bytearray:
@@ -296,9 +314,9 @@ class HttpRun:
         except BodyTooBig:
             raise self._too_big(response, limit) from None
         except BodyGarbled as error:
-            raise SourceError(self._say(f"{response.url} answered with a body that cannot be read: {error}. "
-                                        "The service may be having problems: run the collector again later."
-                                        )) from error
+            raise self._error(f"{response.url} answered with a body that cannot be read: {error}. "
+                              "The service may be having problems: run the collector again later."
+                              ) from error
 
     def _error_body(self, response: requests.Response) -> bytes | None:
         """The start of an error answer, for the service's own message; None if it is too big or garbled."""
@@ -308,19 +326,20 @@ class HttpRun:
             return None
 
     def _too_big(self, response: requests.Response, limit: int) -> SourceError:
-        return SourceError(self._say(
+        return self._error(
             f"{response.url} sent an answer of more than {_size(limit)} (after unpacking), the most one answer "
-            "may hold. Nothing from it was stored. It may be a broken or hostile answer; if this form's pages "
-            "really are that big, lower page_size or raise max_response_mb for this source in sources.yml."))
+            "may hold. Nothing from it was stored.",
+            "It may be a broken or hostile answer; if this form's pages really are that big, lower page_size "
+            "or raise max_response_mb for this source in sources.yml.")
 
     def _out_of_time(self, why: str = "") -> SourceError:
         limit = self.deadline.seconds
         said = f" ({why})" if why else ""
-        return SourceError(self._say(
+        return self._error(
             f"stopped after {_duration(limit)}, the longest one source may take{said}. {self.service} may be "
-            "very slow or sending its answer a little at a time. What was read before this point is saved; "
-            "run the collector again later, or raise max_minutes for this source in sources.yml if it really "
-            "needs longer."))
+            "very slow or sending its answer a little at a time. What was read before this point is saved.",
+            "Run the collector again later, or raise max_minutes for this source in sources.yml if it really "
+            "needs longer.")
 
     def _problem(self, address: str, error: Exception) -> str:
         """A retryable failure in plain words, or a SourceError for one not worth retrying."""
@@ -334,49 +353,49 @@ class HttpRun:
         if isinstance(error, requests.exceptions.ConnectionError):
             return _connection_problem(self.service, error)
         if isinstance(error, requests.exceptions.RequestException):
-            raise SourceError(self._say(f"{address} could not be requested ({error}). "
-                                        f"Check {self.check} in sources.yml.")) from error
+            raise self._error(f"{address} could not be requested ({error}).",
+                              f"Check {self.check} in sources.yml.") from error
         return f"the connection to {self.service} failed ({type(error).__name__})"
 
-    def _refused(self, status: int, response: requests.Response, said: str) -> str:
+    def _refused(self, status: int, response: requests.Response, said: str) -> SourceError:
         variable = f"the environment variable {self.token_env}" if self.token_env else "the token"
         if status == 401:
-            return self._say(f"{self.service} refused the token (HTTP 401{said}). Check that {variable}, "
-                             "named by token_env in sources.yml, is set and holds a current token.")
+            return self._error(f"{self.service} refused the token (HTTP 401{said}).",
+                               f"Check that {variable}, named by token_env in sources.yml, is set and holds a "
+                               "current token.")
         if status == 403:
-            return self._say(f"the token in {variable} was accepted but cannot read this form's "
-                             f"submissions (HTTP 403{said}). Check that it belongs to an account that "
-                             f"can see the form, and check {self.check} in sources.yml.")
-        return self._say(f"{response.url} was not found (HTTP 404{said}). "
-                         f"Check {self.check} in sources.yml.")
+            return self._error(f"the token in {variable} was accepted but cannot read this form's "
+                               f"submissions (HTTP 403{said}).", "Check that it belongs to an account that "
+                               f"can see the form, and check {self.check} in sources.yml.")
+        return self._error(f"{response.url} was not found (HTTP 404{said}).", f"Check {self.check} in sources.yml.")
 
     def _decode(self, response: requests.Response, body: bytearray) -> JsonReply:
         """The JSON of a successful answer, or a SourceError saying what came instead."""
         content_type = response.headers.get("Content-Type", "")
         mime = content_type.split(";")[0].strip().lower()
         if mime in ("text/html", "application/xhtml+xml") or _STARTS_AS_MARKUP.match(body):
-            raise SourceError(self._say(
+            raise self._error(
                 f"{response.url} answered with a web page instead of data (HTTP {response.status_code}). "
                 "That usually means the address is a website or a sign-in page rather than the API, "
-                f"or a proxy is in the way. Check {self.check} in sources.yml."))
+                "or a proxy is in the way.", f"Check {self.check} in sources.yml.")
         if mime != "application/json" and not mime.endswith("+json"):
-            raise SourceError(self._say(
-                f"{response.url} answered with {mime or 'no content type'}, not JSON. "
-                f"Check {self.check} in sources.yml."))
+            raise self._error(
+                f"{response.url} answered with {mime or 'no content type'}, not JSON.",
+                f"Check {self.check} in sources.yml.")
         charset = response.encoding or "utf-8"
         try:
             data = load_json(body.decode(charset))
         except UnicodeDecodeError as error:
-            raise SourceError(self._say(f"{response.url} answered with text that is not valid "
-                                        f"{charset} ({error.reason}).")) from error
+            raise self._error(f"{response.url} answered with text that is not valid "
+                              f"{charset} ({error.reason}).") from error
         except LookupError as error:
-            raise SourceError(self._say(f"{response.url} said its answer is in {_shorten(charset)}, which is "
-                                        "not a known character set; JSON should be UTF-8. Report it to the "
-                                        "service.")) from error
+            raise self._error(f"{response.url} said its answer is in {_shorten(charset)}, which is "
+                              "not a known character set; JSON should be UTF-8. Report it to the "
+                              "service.") from error
         except JsonProblem as error:
-            raise SourceError(self._say(
+            raise self._error(
                 f"{response.url} answered with JSON that cannot be read ({error.reason}). The service may be "
-                "having problems: run the collector again later.")) from error
+                "having problems: run the collector again later.") from error
         return JsonReply(response.url, response.status_code, response.headers, data)
 
 
@@ -448,13 +467,3 @@ def _service_message(body: bytes | None) -> str:
             if isinstance(value, str) and value.strip():
                 return f': "{value.strip()[:200]}"'
     return ""
-
-
-@dataclass
-class Recorder:
-    """A ``sleep`` for tests and dry runs: records each wait instead of waiting."""
-
-    waits: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
 from .normalise import moment_of, our_fields, time_of
+from .settings import NetlifySettings, WebSettings
 from .web import WebSource
 
 
 class NetlifySource(WebSource):
     """Verified (non-spam) submissions of one Netlify form."""
 
-    source_type = "netlify"
+    settings_type: ClassVar[type[WebSettings]] = NetlifySettings
     service = "Netlify"
     default_url = "https://api.netlify.com/api/v1"
-    max_page_size = 100  # Netlify's most per page
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         since = self._since(cursor)
@@ -44,7 +44,7 @@ class NetlifySource(WebSource):
             keys = {str(record["id"]) for record in records}
             if keys and keys <= seen:
                 raise SourceError(
-                    f'Source "{self.name}": Netlify returned page {number} with only submissions already read '
+                    self.name, f"Netlify returned page {number} with only submissions already read "
                     "on earlier pages of this run, so its paging is not moving on. What was read is saved but "
                     "the cursor was not moved; run the collector again later.")
             seen |= keys
@@ -66,15 +66,15 @@ class NetlifySource(WebSource):
         try:
             return moment_of(cursor)
         except ValueError as error:
-            raise SourceError(f'Source "{self.name}": the saved cursor {cursor!r} is not a time. The store '
-                              "may have been edited by hand; remove this source's cursor to read all "
+            raise SourceError(self.name, f"the saved cursor {cursor!r} is not a time.",
+                              "The store may have been edited by hand; remove this source's cursor to read all "
                               "submissions again.") from error
 
     def _created(self, reply: JsonReply, record: dict[str, Any], key: str) -> datetime:
         try:
             return moment_of(time_of(record.get("created_at")))
         except ValueError as error:
-            raise SourceError(f'Source "{self.name}": submission {key} from {reply.url} has no readable '
+            raise SourceError(self.name, f"submission {key} from {reply.url} has no readable "
                               f"created_at ({record.get('created_at')!r}). Netlify may have changed its API."
                               ) from error
 

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.form import HONEYPOT, KINDS, RATINGS, YES, Choices
 
 from ..model import FeedbackResponse
 from ..pages import normalise_page
-from .base import SourceConfig, SourceError
+from .base import SourceError
+from .settings import FIELDS, SourceSettings
 
-# Our form's own field names, as netlify's `data` and formspree's records carry them.
-FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "organisation", "email")
 _YES = YES | {"y", "agree", "i agree", "x", "✓"}  # what survey exports write for a ticked box
 _SPACES = re.compile(r"\s+")
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)(?:\.0+)?(?![\d.])")
@@ -52,7 +49,8 @@ def shown(value: Any, most: int = 60) -> str:
     return written if len(written) <= most else written[:most] + "..."
 
 
-def text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as one line or block of text: "" for nothing, or for a list or object."""
     value = single(value)
     if value is None or isinstance(value, (dict, list)):
         return ""
@@ -60,13 +58,15 @@ def text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """Slugs and labels of one closed choice, both leading to the slug."""
+class AnswerMap:
+    """What a reader may have answered to one closed choice (its slugs and
+    labels, and any extra labels from sources.yml), each leading to the slug.
+    Not ``core.taxonomy.Vocabulary``, which is a taxonomy's list of terms."""
 
     lookup: Mapping[str, str]
 
     @classmethod
-    def of(cls, pairs: tuple[tuple[str, str], ...], extra: Mapping[str, str] | None = None) -> Vocabulary:
+    def of(cls, pairs: tuple[tuple[str, str], ...], extra: Mapping[str, str] | None = None) -> AnswerMap:
         lookup: dict[str, str] = {}
         for slug, label in pairs:
             lookup[fold(label)] = slug
@@ -77,7 +77,7 @@ class Vocabulary:
         return cls(lookup)
 
     def slug(self, value: Any) -> str:
-        return self.lookup.get(fold(text(value)), "")
+        return self.lookup.get(fold(as_text(value)), "")
 
 
 def rating_of(value: Any) -> int | None:
@@ -105,7 +105,7 @@ def consent_of(value: Any, extra: Mapping[str, bool] | None = None) -> bool:
         return value
     if isinstance(value, (int, float)):
         return value == 1
-    written = fold(text(value))
+    written = fold(as_text(value))
     if extra:
         for label, allowed in extra.items():
             if fold(str(label)) == written:
@@ -117,7 +117,7 @@ def time_of(value: Any, date_format: str | None = None, zone: tzinfo = UTC) -> s
     """An ISO 8601 UTC time with milliseconds, the receiver's format, so the
     store's text ordering is time ordering across sources. Times without a
     zone are in ``zone``. Raises ValueError when ``value`` is not a time."""
-    written = text(value)
+    written = as_text(value)
     if not written:
         raise ValueError("no time given")
     if date_format:
@@ -158,7 +158,7 @@ def page_of(value: Any, site_url: str = "") -> str:
 
 def _below_site(value: Any, site_url: str) -> str:
     """The part of the address below ``site_url``, not yet normalised."""
-    written = text(value)
+    written = as_text(value)
     if not written:
         return ""
     try:
@@ -188,74 +188,23 @@ def content_key(record: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def token_of(config: SourceConfig) -> str:
-    """The source's token, from the environment variable that sources.yml names."""
-    variable = config.options.get("token_env")
-    if not isinstance(variable, str) or not variable:
-        raise SourceError(f'Source "{config.name}": there is no token_env. Add token_env: with the name '
-                          "of the environment variable that holds this service's token.")
-    token = os.environ.get(variable)
-    if token is None:
-        raise SourceError(f'Source "{config.name}": the environment variable {variable} is not set. '
-                          f"Set {variable} to this service's API token before running the collector.")
-    if not token.strip():
-        raise SourceError(f'Source "{config.name}": the environment variable {variable} is empty. '
-                          f"Set {variable} to this service's API token before running the collector.")
-    return token.strip()
-
-
-def option(config: SourceConfig, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-    """One option of a source, checked, so a source built without
-    ``load_sources`` still fails with words rather than a TypeError."""
-    value = config.options.get(name, default)
-    if value is None and default is None:
-        raise SourceError(f'Source "{config.name}" needs the option {name} in sources.yml.')
-    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise SourceError(f'Source "{config.name}": the option {name} must not be true or false.')
-    if not isinstance(value, kind):
-        raise SourceError(f'Source "{config.name}": the option {name} has the wrong kind of value '
-                          f"({value!r}). Check it in sources.yml.")
-    return value
-
-
-def zone_of(config: SourceConfig) -> tzinfo:
-    name = option(config, "timezone", str, "UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise SourceError(f'Source "{config.name}": the timezone {name!r} is not known. Use a name '
-                          'such as "Europe/London" or "UTC".') from error
-
-
 @dataclass(frozen=True)
 class Normaliser:
     """Everything needed to turn one source's records into ``FeedbackResponse``s."""
 
     source: str
-    intentions: Vocabulary
-    roles: Vocabulary
+    intentions: AnswerMap
+    roles: AnswerMap
     consent_labels: Mapping[str, bool] = field(default_factory=dict)
     default_kind: str = "case"
     site_url: str = ""
 
     @classmethod
-    def for_source(cls, config: SourceConfig, choices: Choices) -> Normaliser:
-        """From the site's choices and the source's optional ``values``,
-        ``kind`` and ``site_url`` options."""
-        values = option(config, "values", dict, {})
-        extra: dict[str, dict[str, Any]] = {}
-        for name in ("intention", "role", "consent"):
-            mapping = values.get(name, {})
-            if not isinstance(mapping, dict):
-                raise SourceError(f'Source "{config.name}": values.{name} must map labels to values.')
-            extra[name] = mapping
-        kind = option(config, "kind", str, "case")
-        if kind not in KINDS:
-            raise SourceError(f'Source "{config.name}": kind must be one of {", ".join(KINDS)}, not {kind!r}.')
-        return cls(config.name, Vocabulary.of(choices.intentions, extra["intention"]),
-                   Vocabulary.of(choices.roles, extra["role"]),
-                   {str(k): bool(v) for k, v in extra["consent"].items()}, kind,
-                   option(config, "site_url", str, ""))
+    def for_source(cls, settings: SourceSettings, choices: Choices) -> Normaliser:
+        """From the site's choices and the source's ``values``, ``kind`` and ``site_url``."""
+        labels = settings.values
+        return cls(settings.name, AnswerMap.of(choices.intentions, labels.intention),
+                   AnswerMap.of(choices.roles, labels.role), dict(labels.consent), settings.kind, settings.site_url)
 
     def response(self, *, key: str, where: str, fields: Mapping[str, Any], received_at: Any,
                  raw: dict[str, Any], spam: bool = False, date_format: str | None = None,
@@ -269,7 +218,7 @@ class Normaliser:
             when = time_of(received_at, date_format, zone)
         except ValueError as error:
             expected = f" in the format {date_format}" if date_format else " in ISO 8601, like 2024-05-01T09:30:00Z"
-            raise SourceError(f'Source "{self.source}": {where} has the time {shown(text(received_at))}, which '
+            raise SourceError(self.source, f"{where} has the time {shown(as_text(received_at))}, which "
                               f"cannot be read ({error}). Times must be{expected}.") from error
         try:
             page = page_of(fields.get("page"), self.site_url)
@@ -277,20 +226,20 @@ class Normaliser:
             # Anyone can post any address to a hosted form, so another site's address must not stop the
             # source for ever: it counts towards "other pages", and the summary says how many there were.
             page = ""
-        kind = fold(text(fields.get("kind")))
-        honeypot = text(fields.get(HONEYPOT)) or text(fields.get("_gotcha"))
+        kind = fold(as_text(fields.get("kind")))
+        honeypot = as_text(fields.get(HONEYPOT)) or as_text(fields.get("_gotcha"))
         return FeedbackResponse(
             source=self.source, key=key, page=page,
             kind=kind if kind in KINDS else self.default_kind,
             intention=self.intentions.slug(fields.get("intention")),
             role=self.roles.slug(fields.get("role")),
             rating=rating_of(fields.get("rating")),
-            comment=text(fields.get("comment")),
+            comment=as_text(fields.get("comment")),
             consent=consent_of(fields.get("consent"), self.consent_labels),
             spam=bool(spam) or bool(honeypot),
             received_at=when,
-            organisation=text(fields.get("organisation")),
-            email=text(fields.get("email")),
+            organisation=as_text(fields.get("organisation")),
+            email=as_text(fields.get("email")),
             raw=raw)
 
 

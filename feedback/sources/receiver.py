@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import requests
 
-from ..api import API_MAX_LIMIT
 from ..model import FeedbackResponse, Page
 from .base import SourceError
 from .http import JsonReply
-from .normalise import our_fields, token_of
-from .web import WebSource
+from .normalise import our_fields
+from .settings import ReceiverSettings, WebSettings
+from .web import WebSource, token_of
 
 _MAX_ANSWER = 64 * 1024  # an erasure's answer is a line of JSON; read no more than this of it
 
@@ -35,10 +35,9 @@ class Deletion(Enum):
 class ReceiverSource(WebSource):
     """Pulls from this project's receiver with its bearer token."""
 
-    source_type = "receiver"
+    settings_type: ClassVar[type[WebSettings]] = ReceiverSettings
     service = "the receiver"
     needs_form_id = False
-    max_page_size = API_MAX_LIMIT
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         after = self._number(cursor or "0", "the saved cursor")
@@ -54,7 +53,7 @@ class ReceiverSource(WebSource):
             following = self._number(self.field(reply, data, "next", (str, int), "the answer"), "its next cursor")
             if following < after or (more and following == after):
                 raise SourceError(
-                    f'Source "{self.name}": the receiver said there is more after cursor {after}, but its next '
+                    self.name, f"the receiver said there is more after cursor {after}, but its next "
                     f"cursor ({following}) does not move past it, so paging would loop. Nothing after "
                     "this point was collected; check the receiver is up to date and its database is intact.")
             yield Page([self._response(reply, record) for record in records], str(following), more)
@@ -65,8 +64,8 @@ class ReceiverSource(WebSource):
     def _number(self, value: Any, what: str) -> int:
         written = str(value)
         if not written.isdigit():
-            raise SourceError(f'Source "{self.name}": {what} {written!r} is not a whole number, as the '
-                              "receiver's cursors are. Check the url points at this project's receiver.")
+            raise SourceError(self.name, f"{what} {written!r} is not a whole number, as the receiver's cursors are.",
+                              "Check the url points at this project's receiver.")
         return int(written)
 
     def _response(self, reply: JsonReply, record: dict[str, Any]) -> FeedbackResponse:
@@ -84,13 +83,11 @@ class ReceiverSource(WebSource):
         receiver without the route answers a plain 404, which is not taken as
         "gone").
         """
-        token = token_of(self.config)
+        token = token_of(self.name, self.token_env)
         address = f"{self.url}/api/submissions/{quote(key, safe='')}"
         options = self.http.options
         try:
-            with self.http.session.delete(address, headers={"Authorization": f"Bearer {token}"},
-                                          timeout=(options.connect_timeout, options.read_timeout),
-                                          allow_redirects=False, stream=True) as answer:
+            with self.http.request("DELETE", address, headers={"Authorization": f"Bearer {token}"}) as answer:
                 status = answer.status_code
                 body = answer.raw.read(_MAX_ANSWER, decode_content=True)
         except requests.exceptions.Timeout:
@@ -118,7 +115,7 @@ class ReceiverSource(WebSource):
         raise self._undeleted(address, f"it answered HTTP {status} without confirming the erasure")
 
     def _undeleted(self, address: str, why: str) -> SourceError:
-        return SourceError(f'Source "{self.name}": the receiver still has the submission, because asking it to '
+        return SourceError(self.name, "the receiver still has the submission, because asking it to "
                            f"erase it ({address}) failed: {why}.")
 
 

@@ -10,31 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+
+import requests
+
+from core.form import Choices
 
 from ..model import FeedbackResponse, Page
 from .base import SourceError
-from .http import JsonReply
-from .normalise import FIELDS, fold, moment_of, option
+from .http import HttpClient, JsonReply
+from .normalise import fold, moment_of
+from .settings import TallySettings, WebSettings
 from .web import WebSource
 
 
 class TallySource(WebSource):
     """The completed submissions of one Tally form."""
 
-    source_type = "tally"
+    settings_type: ClassVar[type[WebSettings]] = TallySettings
     service = "Tally"
     default_url = "https://api.tally.so"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fields = option(self.config, "fields", dict)
-        unknown = sorted(set(fields) - set(FIELDS))
-        if unknown or not fields or not all(isinstance(title, str) and title for title in fields.values()):
-            raise SourceError(f'Source "{self.name}": fields must map our fields ({", ".join(FIELDS)}) to '
-                              "Tally question titles" + (f"; {', '.join(unknown)} is not one of them" if unknown
-                                                         else "") + ".")
-        self.titles: dict[str, str] = fields
+    def __init__(self, settings: TallySettings, http: HttpClient | requests.Session | None,
+                 choices: Choices) -> None:
+        super().__init__(settings, http, choices)
+        self.titles = settings.fields  # our field -> the question's title
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         run, headers = self.start()
@@ -55,7 +55,7 @@ class TallySource(WebSource):
             keys = {str(self.field(reply, record, "id", (str, int), "a submission")) for record in records}
             if keys and keys <= seen:
                 raise SourceError(
-                    f'Source "{self.name}": Tally returned page {number} with only submissions already read '
+                    self.name, f"Tally returned page {number} with only submissions already read "
                     "on earlier pages of this run, so its paging is not moving on. What was read is saved but "
                     "the cursor was not moved; run the collector again later.")
             seen |= keys
@@ -87,8 +87,8 @@ class TallySource(WebSource):
             ident = by_title.get(fold(title))
             if ident is None:
                 have = "; ".join(f'"{q.get("title")}"' for q in listed if isinstance(q.get("title"), str))
-                raise SourceError(f'Source "{self.name}": the form has no question titled "{title}" (fields.{name} '
-                                  f"in sources.yml). Its questions are: {have or 'none'}. Copy the title exactly.")
+                raise SourceError(self.name, f'the form has no question titled "{title}" (fields.{name} '
+                                  f"in sources.yml). Its questions are: {have or 'none'}.", "Copy the title exactly.")
             result[ident] = name
         return result
 

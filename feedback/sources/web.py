@@ -1,10 +1,10 @@
-"""What the web sources share: options, the token, and the HTTP client."""
+"""What the web sources share: their settings, the token, and the HTTP client."""
 from __future__ import annotations
 
-import math
+import os
 from collections.abc import Iterator, Mapping
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, ClassVar, Self
+from urllib.parse import quote
 
 import requests
 
@@ -13,11 +13,10 @@ from core.form import Choices
 from ..model import Page
 from .base import SourceConfig, SourceError
 from .http import MEGABYTE, HttpClient, HttpRun, JsonReply
-from .normalise import Normaliser, option, shown, token_of
+from .normalise import Normaliser, shown
+from .settings import LIMITS, WebSettings, settings_of
 
-# The limits a source may set in sources.yml, with the largest each may be:
-# a limit is there to be met, so it cannot be switched off.
-LIMITS = {"max_response_mb": 1000, "max_minutes": 24 * 60}
+__all__ = ["LIMITS", "WebSource", "client_of", "token_of"]
 
 
 def client_of(http: HttpClient | requests.Session | None) -> HttpClient:
@@ -27,40 +26,54 @@ def client_of(http: HttpClient | requests.Session | None) -> HttpClient:
     return HttpClient(session=http)
 
 
+def token_of(source: str, variable: str) -> str:
+    """The source's token, from the environment variable that sources.yml names."""
+    token = os.environ.get(variable)
+    if token is None:
+        raise SourceError(source, f"the environment variable {variable} is not set.",
+                          f"Set {variable} to this service's API token before running the collector.")
+    if not token.strip():
+        raise SourceError(source, f"the environment variable {variable} is empty.",
+                          f"Set {variable} to this service's API token before running the collector.")
+    return token.strip()
+
+
 class WebSource:
     """A source read over HTTP with a token from the environment.
 
-    Subclasses set ``service`` (for messages), ``default_url`` and
-    ``needs_form_id``, and write ``pages``.
+    Subclasses set ``settings_type``, ``service`` (for messages),
+    ``default_url`` and ``needs_form_id``, and write ``pages``. The settings
+    come checked (see ``settings``): nothing here looks at sources.yml again.
     """
 
-    source_type = ""
+    settings_type: ClassVar[type[WebSettings]] = WebSettings
     service = ""
     default_url = ""
     needs_form_id = True
-    default_page_size = 100
-    max_page_size = 1000
 
-    def __init__(self, config: SourceConfig, http: HttpClient | requests.Session | None, choices: Choices) -> None:
-        self.config = config
-        self.name = config.name
+    def __init__(self, settings: WebSettings, http: HttpClient | requests.Session | None,
+                 choices: Choices) -> None:
+        self.settings = settings
+        self.name = settings.name
         self.http = client_of(http)
-        self.normaliser = Normaliser.for_source(config, choices)
-        self.token_env: str = option(config, "token_env", str)
-        url = option(config, "url", str, self.default_url) if self.default_url else option(config, "url", str)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SourceError(f'Source "{self.name}": url must be a web address starting with https://, '
-                              f"not {url!r}.")
-        self.url = url.rstrip("/")
-        self.form_id: str = str(option(config, "form_id", (str, int))) if self.needs_form_id else ""
-        self.page_size: int = option(config, "page_size", int, self.default_page_size)
-        if not 1 <= self.page_size <= self.max_page_size:
-            raise SourceError(f'Source "{self.name}": page_size must be from 1 to {self.max_page_size}.')
-        megabytes = limit_of(config, "max_response_mb")
-        minutes = limit_of(config, "max_minutes")
+        self.normaliser = Normaliser.for_source(settings, choices)
+        self.token_env = settings.token_env
+        self.url = settings.url or self.default_url.rstrip("/")
+        self.form_id = settings.form_id
+        self.page_size = settings.page_size
+        megabytes, minutes = settings.max_response_mb, settings.max_minutes
         self.max_bytes: int | None = round(megabytes * MEGABYTE) if megabytes else None  # None: the client's
         self.time_limit: float | None = minutes * 60 if minutes else None
+
+    @classmethod
+    def from_config(cls, config: SourceConfig, http: HttpClient | requests.Session | None,
+                    choices: Choices) -> Self:
+        """The adapter for one entry of sources.yml (or one written by hand, checked now)."""
+        settings = settings_of(config)
+        if not isinstance(settings, cls.settings_type):
+            raise SourceError(config.name, f"a {config.type} source cannot be read as {cls.service}.",
+                              f"Check its type in sources.yml: it should be {cls.settings_type.source_type}.")
+        return cls(settings, http, choices)
 
     @property
     def form_url(self) -> str:
@@ -71,13 +84,13 @@ class WebSource:
         """The settings that locate this form, named for a 404 message."""
         if not self.needs_form_id:
             return "the url option"
-        custom = " and url" if "url" in self.config.options else ""
+        custom = " and url" if self.settings.url else ""
         return f'form_id "{self.form_id}"{custom}'
 
     def start(self) -> tuple[HttpRun, dict[str, str]]:
         """A run, and the Authorization header; reads the token now, so a
         missing variable is reported when the pull starts."""
-        token = token_of(self.config)
+        token = token_of(self.name, self.token_env)
         run = self.http.run(self.name, service=self.service, check=self.check(), token_env=self.token_env,
                             max_bytes=self.max_bytes, time_limit=self.time_limit)
         return run, {"Authorization": f"Bearer {token}"}
@@ -87,7 +100,7 @@ class WebSource:
 
     # Checking the shape of answers
     def shape_error(self, reply: JsonReply, expected: str) -> SourceError:
-        return SourceError(f'Source "{self.name}": {reply.url} answered with JSON that is not {expected}. '
+        return SourceError(self.name, f"{reply.url} answered with JSON that is not {expected}. "
                            f"Check {self.check()} in sources.yml; if they are right, {self.service} may "
                            "have changed its API.")
 
@@ -101,22 +114,9 @@ class WebSource:
               what: str) -> Any:
         value = record.get(name)
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
-            raise SourceError(f'Source "{self.name}": {what} from {reply.url} has no usable "{name}" '
+            raise SourceError(self.name, f'{what} from {reply.url} has no usable "{name}" '
                               f"({shown(value)}). {self.service} may have changed its API.")
         return value
-
-
-def limit_of(config: SourceConfig, name: str) -> float | None:
-    """A limit from sources.yml (see LIMITS): a number above 0 and at most its largest, or None if not set."""
-    value = config.options.get(name)
-    if value is None:
-        return None
-    largest = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 < value <= largest:
-        raise SourceError(f'Source "{config.name}": {name} must be a number above 0 and at most {largest:,}, '
-                          f"not {shown(value)}. Leave it out to use the default.")
-    return float(value)
 
 
 def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.problems import Problems
+from core.project import shown_path
 from core.slugs import slugify
 from core.taxonomy import Taxonomy
 
@@ -35,13 +36,6 @@ def read_toolkits(root: Path, docs_dir: Path, toolkit_dir: str, taxonomy: Taxono
     return toolkits
 
 
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, taxonomy_shown: str,
                   problems: Problems) -> Toolkit | None:
     slug = slugify(folder.name)
@@ -49,7 +43,7 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
     title, summary, intro = folder.name.replace("-", " ").capitalize(), "", ""
     extra: dict[str, object] = {}
     if index.is_file():
-        source = read_source(index, _shown(root, index), problems, front_matter=False)
+        source = read_source(index, shown_path(root, index), problems, front_matter=False)
         if source is not None:
             fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)
             title = fields.text_field(source, "title", problems, required=False) or title
@@ -63,7 +57,7 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
         if path.name == "index.md":
             continue
         found = Problems()
-        source = read_source(path, _shown(root, path), found)
+        source = read_source(path, shown_path(root, path), found)
         if source is not None:
             fields.unknown_fields(source, CHAPTER_FIELDS + BUILDER_FIELDS, found)
             chapter_title = fields.text_field(source, "title", found, required=True)
@@ -91,7 +85,7 @@ def read_home(docs_dir: Path, root: Path, problems: Problems) -> HomeText | None
     path = docs_dir / "index.md"
     if not path.is_file():
         return None
-    source = read_source(path, _shown(root, path), problems, front_matter=False)
+    source = read_source(path, shown_path(root, path), problems, front_matter=False)
     if source is None:
         return None
     fields.unknown_fields(source, INDEX_FIELDS + BUILDER_FIELDS, problems)

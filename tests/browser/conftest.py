@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.sites import Built, example_build
+from tests.site.sites import Built
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,11 +33,6 @@ def _require_chromium() -> None:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="session")
-def built_example(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return example_build(tmp_path_factory)
 
 
 @contextmanager

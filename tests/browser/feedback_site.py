@@ -1,6 +1,7 @@
 """A copy of the example site whose feedback forms post to a real receiver:
 the site served on one port of 127.0.0.1, `showcase feedback serve` on another,
-both reading the same mkdocs.yml. Shared by the feedback browser tests."""
+both reading the same mkdocs.yml. Shared by the feedback browser tests, which
+import ``feedback_site_fixture`` (one site for each test module) and the page fixtures."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.builds import copy_example
-from tests.feedback.receivers import TOKEN, Receiver, cli_receiver, free_port
-from tests.site.sites import Built, build_ok, read_cases, read_toolkit, set_plugin_options
+from tests.feedback.receivers import TOKEN, Receiver, cli_receiver
+from tests.processes import free_port
+from tests.site.sites import Built, build_ok, first_chapter, read_cases, set_plugin_options
 
 from .conftest import DESKTOP, serve_folder
 
@@ -50,9 +52,13 @@ def serve_feedback_site(root: Path) -> Iterator[FeedbackSite]:
             pytest.fail("the receiver would not start", pytrace=False)
         built = build_ok(project, site)
         case = read_cases(project)[0]
-        toolkit = next(p for p in sorted((project / "docs" / "toolkit").iterdir()) if p.is_dir())
-        chapter = read_toolkit(project, toolkit.name)[1][0]
-        yield FeedbackSite(base_url, receiver, built, case.url, chapter.url)
+        yield FeedbackSite(base_url, receiver, built, case.url, first_chapter(project).url)
+
+
+@pytest.fixture(name="feedback_site", scope="module")
+def feedback_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackSite]:
+    """The site and its receiver, for the tests of one module (each module's submissions its own)."""
+    yield from serve_feedback_site(tmp_path_factory.mktemp("feedback-served"))
 
 
 def _context(browser, feedback_site: FeedbackSite, javascript: bool):

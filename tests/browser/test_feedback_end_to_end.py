@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,12 @@ from bs4 import BeautifulSoup
 from tests.builds import build, showcase
 from tests.feedback.receivers import TOKEN, TOKEN_ENV
 
-from .feedback_site import FeedbackSite, js_page_fixture, serve_feedback_site, wait_until_not_too_fast  # noqa: F401
+from .feedback_site import FeedbackSite, feedback_site_fixture, js_page_fixture, wait_until_not_too_fast  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 SHARED = "We set up a learner council after reading this. Ring me on 07700 900123 to compare notes."
 PRIVATE = "Please do not publish this: our governor has not agreed yet."
-
-
-@pytest.fixture(scope="module")
-def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackSite]:
-    yield from serve_feedback_site(tmp_path_factory.mktemp("feedback-e2e"))
 
 
 def send(page, base_url: str, url: str, intention: str, role: str, comment: str, consent: bool) -> None:

@@ -8,7 +8,6 @@ Screenshots go to /tmp/showcase-shots/feedback-*.png.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,16 @@ from tests.feedback.receivers import Receiver
 from .feedback_site import (  # noqa: F401
     SHOWN_AT,
     FeedbackSite,
+    feedback_site_fixture,
     fill,
     js_page_fixture,
     no_js_page_fixture,
-    serve_feedback_site,
     wait_until_not_too_fast,
 )
 
 pytestmark = pytest.mark.browser
 
 SENT = "?feedback=sent#feedback-sent"
-
-
-@pytest.fixture(scope="module")
-def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedbackSite]:
-    yield from serve_feedback_site(tmp_path_factory.mktemp("feedback-browser"))
 
 
 def submission(receiver: Receiver, comments: str) -> dict[str, Any]:

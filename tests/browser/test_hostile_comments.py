@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.feedback.publishing.data import GONE_PAGE, HOSTILE, FeedbackSite, feedback_site, feedback_url
+from tests.feedback.publishing.data import GONE_PAGE, HOSTILE, FeedbackSite, feedback_url
 
 from .conftest import DESKTOP, serve_folder
 
@@ -20,13 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> FeedbackSite:
-    return feedback_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def site_url(hostile_site: FeedbackSite) -> Iterator[str]:
-    with serve_folder(hostile_site.site) as url:
+def site_url(fsite: FeedbackSite) -> Iterator[str]:
+    with serve_folder(fsite.site) as url:
         yield url
 
 
@@ -77,11 +72,11 @@ def normal(text: str) -> str:
 
 
 def test_hostile_comments_run_nothing_and_read_as_text(watched: Watched, site_url: str,
-                                                       hostile_site: FeedbackSite) -> None:
+                                                       fsite: FeedbackSite) -> None:
     page = watched.page
-    watched.open(site_url + feedback_url(hostile_site.case_c.url))
+    watched.open(site_url + feedback_url(fsite.case_c.url))
     assert page.evaluate("() => document.readyState") == "complete"
-    assert page.locator("article h1").inner_text().strip() == f"Feedback on {hostile_site.case_c.title}"
+    assert page.locator("article h1").inner_text().strip() == f"Feedback on {fsite.case_c.title}"
     watched.check_clean()
 
     quotes = page.locator("article figure.sc-comment blockquote")
@@ -112,23 +107,23 @@ def test_hostile_comments_run_nothing_and_read_as_text(watched: Watched, site_ur
         quotes.nth(index).click()
     page.wait_for_timeout(200)
     watched.check_clean()
-    assert page.url == site_url + feedback_url(hostile_site.case_c.url)
+    assert page.url == site_url + feedback_url(fsite.case_c.url)
 
 
 def test_the_overview_and_the_case_page_run_nothing(watched: Watched, site_url: str,
-                                                    hostile_site: FeedbackSite) -> None:
+                                                    fsite: FeedbackSite) -> None:
     """The overview counts a response to an address full of markup without printing it; the case
     page shows its summary."""
     watched.open(site_url + "feedback/")
     watched.check_clean()
     assert watched.page.get_by_text("sent from addresses that are not pages of this site").is_visible()
     assert "cases/gone-" not in watched.page.content() and GONE_PAGE not in watched.page.inner_text("body")
-    watched.open(site_url + hostile_site.case_c.url)
+    watched.open(site_url + fsite.case_c.url)
     watched.check_clean()
     summary = watched.page.locator("article p.sc-feedback-summary")
     assert normal(summary.inner_text()) == f"{len(HOSTILE)} responses. Read the feedback"
     summary.get_by_role("link", name="Read the feedback").click()
-    watched.page.wait_for_url(site_url + feedback_url(hostile_site.case_c.url))
+    watched.page.wait_for_url(site_url + feedback_url(fsite.case_c.url))
     watched.page.wait_for_timeout(300)
     watched.check_clean()
 

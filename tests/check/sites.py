@@ -19,10 +19,7 @@ import yaml
 from core.problems import Problem, Severity
 from core.project import load_project
 from generator.load import load_catalogue
-from tests.builds import REPO
-
-TAXONOMY = REPO / "cases" / "taxonomy.yml"
-FIXTURES = REPO / "tests" / "fixtures" / "check"
+from tests.builds import TAXONOMY
 
 # The four default sections. With the five fields of ``FIELDS`` above it, the
 # headings are on lines 8, 12, 16 and 20, and the file has 22 lines.
@@ -97,16 +94,6 @@ def write_site(root: Path, files: dict[str, str | bytes] | None = None, *,
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    return root
-
-
-def copy_fixture(name: str, root: Path) -> Path:
-    """A project from tests/fixtures/check/<name>, with the repository's taxonomy."""
-    shutil.copytree(FIXTURES / name, root, dirs_exist_ok=True)
-    (root / "cases").mkdir(exist_ok=True)
-    (root / "docs").mkdir(exist_ok=True)
-    if not (root / "cases" / "taxonomy.yml").exists():
-        shutil.copy(TAXONOMY, root / "cases" / "taxonomy.yml")
     return root
 
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from core.problems import Severity
-from tests.builds import build, copy_example, showcase
+from tests.builds import build, copy_example, copy_fixture, showcase
 
 from .broken import BROKEN
-from .sites import FIELDS, Expect, assert_exactly, case, copy_fixture, front, parse_output, write_site
+from .sites import FIELDS, Expect, assert_exactly, case, front, parse_output, write_site
 
 FIX_ERRORS = "fix the errors above, then run `showcase check` again."
 

@@ -13,7 +13,6 @@ and straight from the SQLite file with a separate connection.
 from __future__ import annotations
 
 import functools
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -29,6 +28,7 @@ import pytest
 import requests
 
 from tests.builds import BIN, quiet_env
+from tests.processes import free_port, stop_process
 
 TOKEN_ENV = "SHOWCASE_FEEDBACK_TOKEN"
 TOKEN = "test-token-0123456789abcdef-0123456789abcdef"  # at least 32 characters, as the receiver needs
@@ -36,12 +36,6 @@ TOKEN = "test-token-0123456789abcdef-0123456789abcdef"  # at least 32 characters
 CASE_PAGE = "cases/learner-council-hmp-eastwold/"
 CHAPTER_PAGE = "toolkit/learner-voice/getting-started/"
 SENT = "?feedback=sent#feedback-sent"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def valid_form(**changes: Any) -> dict[str, Any]:
@@ -188,16 +182,6 @@ def _limit_file_size(size: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @contextmanager

@@ -25,8 +25,9 @@ import requests
 from feedback.model import FeedbackResponse
 from feedback.store import Store
 from tests.builds import BIN, quiet_env
+from tests.processes import free_port
 
-from .receivers import TOKEN, Receiver, cli_receiver, free_port, threaded_receiver, valid_form
+from .receivers import TOKEN, Receiver, cli_receiver, threaded_receiver, valid_form
 
 SOURCE_TOKEN_ENV = "ERASURE_TEST_RECEIVER_TOKEN"  # what sources.yml names; the collector's copy of the token
 TIMEOUT = 60  # seconds for one command

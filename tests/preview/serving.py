@@ -1,7 +1,6 @@
 """`mkdocs serve` in a subprocess, and bounded polling of its pages."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,12 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.builds import BIN, quiet_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.processes import free_port, stop_process
 
 
 def get(url: str) -> tuple[int, str]:
@@ -67,9 +61,4 @@ def serve(project: Path, log: Path, *, dirty: bool) -> Iterator[Served]:
             wait_for(served.url("/"), lambda status, body: status == 200, seconds=90)
             yield served
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process)

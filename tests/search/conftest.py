@@ -3,14 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builds import copy_example
-from tests.site.sites import Built, build_ok, copy_fixture, example_build, set_plugin_options
-
-
-@pytest.fixture(scope="session")
-def built_example(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The example site with search on (the default), shared with the browser tests."""
-    return example_build(tmp_path_factory)
+from tests.builds import copy_example, copy_fixture
+from tests.site.sites import Built, build_ok, set_plugin_options
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from tests.builds import copy_example
+from tests.builds import copy_example, copy_fixture
 
 from .sites import (
     Built,
@@ -14,7 +14,6 @@ from .sites import (
     VocabularyInfo,
     build_ok,
     configured_sections,
-    copy_fixture,
     example_build,
     mark_draft,
     read_cases,

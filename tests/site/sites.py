@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -19,9 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.builds import REPO, build, copy_example
+from tests.builds import build, copy_example
 
-FIXTURES = REPO / "tests" / "fixtures" / "sites"
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -64,11 +62,6 @@ def build_ok(project: Path, site: Path, *, tool: str = "mkdocs", strict: bool = 
         pytest.fail(f"`{tool} build` of {project} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
     return Built(project, site)
-
-
-def copy_fixture(name: str, destination: Path) -> Path:
-    shutil.copytree(FIXTURES / name, destination)
-    return destination
 
 
 _BUILT: dict[str, Built] = {}
@@ -245,6 +238,15 @@ def read_toolkit(project: Path, toolkit: str, docs: str = "docs") -> tuple[dict[
                                     str(meta["summary"]), as_list(meta.get("themes"))))
     chapters.sort(key=lambda c: (c.order, c.title))
     return index_meta, chapters
+
+
+def first_chapter(project: Path) -> ChapterInfo:
+    """The first chapter of the project's first toolkit (by folder name): a toolkit page to test on."""
+    toolkits = sorted(p.name for p in (project / "docs" / "toolkit").iterdir() if p.is_dir())
+    assert toolkits, f"{project} needs a toolkit for this test"
+    _, chapters = read_toolkit(project, toolkits[0])
+    assert chapters, f"the toolkit {toolkits[0]} needs a chapter for this test"
+    return chapters[0]
 
 
 # ---------------------------------------------------------------- reading pages

@@ -15,9 +15,9 @@ from core.project import load_project
 from generator.blocks import PLACEHOLDER, join_blocks, marker, seal
 from generator.load import load_catalogue
 from generator.render import PageSource, render_site
-from tests.builds import REPO
+from tests.builds import REPO, copy_fixture
 
-from .sites import Built, article, build_ok, copy_fixture, h2, list_links, text_of
+from .sites import Built, article, build_ok, h2, list_links, text_of
 
 RIVER = "cases/river-project/"
 

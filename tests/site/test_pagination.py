@@ -183,8 +183,9 @@ def test_the_feedback_overview_lists_at_most_50_pages_and_says_so(synthetic: Bui
     from bs4 import BeautifulSoup
 
     from core.project import load_project
+    from core.published import PageFeedback as PageFeedbackData
+    from core.published import PublishedFeedback
     from generator.load import load_catalogue
-    from generator.model import PageFeedbackData, PublishedFeedback
     from generator.render import render_site
 
     project, _ = load_project(synthetic.project / "mkdocs.yml")

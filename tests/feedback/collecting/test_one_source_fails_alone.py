@@ -19,9 +19,9 @@ from feedback.collect import collect, summary
 from feedback.model import Page
 from feedback.sources.base import SourceConfig
 from feedback.sources.config import build_source
-from feedback.sources.http import HttpClient, HttpOptions, Recorder
+from feedback.sources.http import HttpClient, HttpOptions
 from feedback.store import Store
-from tests.feedback.sources.helpers import ROLES, TOKEN, deep_json, json_response, receiver_record
+from tests.feedback.sources.helpers import ROLES, TOKEN, Recorder, deep_json, json_response, receiver_record
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -5,8 +5,8 @@ worked out from the entries, never computed by the code under test.
 
 The site is a copy of the example project whose local store is filled with
 ``Store.save_page`` and ``Store.decide``, published with ``showcase feedback
-publish`` and built with ``mkdocs build --strict``, once per test session and
-shared (the browser test in tests/browser uses it too).
+publish`` and built with ``mkdocs build --strict``, once per test session: the
+``fsite`` fixture of tests/conftest.py, shared with the browser test in tests/browser.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from feedback.model import FeedbackResponse
 from feedback.store import DEFAULT_STORE, Store
 from tests.builds import copy_example, showcase
-from tests.site.sites import Built, CaseInfo, ChapterInfo, build_ok, read_cases, read_toolkit, slug
+from tests.site.sites import Built, CaseInfo, ChapterInfo, build_ok, first_chapter, read_cases, slug
 
 SOURCE = "test-source"
 PUBLISHED_DIR = "data/feedback"  # feedback.published_dir's default
@@ -238,11 +238,7 @@ def feedback_url(page_url: str) -> str:
 def pick_pages(project: Path) -> tuple[CaseInfo, CaseInfo, CaseInfo, ChapterInfo]:
     cases = read_cases(project)
     assert len(cases) >= 3, "the example site needs three cases for the feedback tests"
-    toolkits = sorted(p.name for p in (project / "docs" / "toolkit").iterdir() if p.is_dir())
-    assert toolkits, "the example site needs a toolkit for the feedback tests"
-    _, chapters = read_toolkit(project, toolkits[0])
-    assert chapters, "the example toolkit needs a chapter"
-    return cases[0], cases[1], cases[2], chapters[0]
+    return cases[0], cases[1], cases[2], first_chapter(project)
 
 
 def all_entries(case_a: CaseInfo, case_b: CaseInfo, case_c: CaseInfo, chapter: ChapterInfo) -> list[Entry]:
@@ -250,26 +246,21 @@ def all_entries(case_a: CaseInfo, case_b: CaseInfo, case_c: CaseInfo, chapter: C
             + hostile_entries(case_c.url) + gone_entries())
 
 
-_BUILT: dict[str, FeedbackSite] = {}
+def build_feedback_site(root: Path) -> FeedbackSite:
+    """In ``root``: collect (save_page), decide, `showcase feedback publish`, `mkdocs build --strict`.
 
-
-def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> FeedbackSite:
-    """Built once per session: collect (save_page), decide, `showcase feedback publish`, `mkdocs build --strict`."""
-    if "site" not in _BUILT:
-        root = tmp_path_factory.mktemp("feedback-site")
-        project = copy_example(root / "project")
-        case_a, case_b, case_c, chapter = pick_pages(project)
-        entries = all_entries(case_a, case_b, case_c, chapter)
-        store_path = project / DEFAULT_STORE  # the default, so publish runs without --store
-        store = Store(store_path)
-        try:
-            ids = fill(store, entries)
-        finally:
-            store.close()
-        published = showcase(project, "feedback", "publish")
-        if published.returncode != 0:
-            pytest.fail(f"`showcase feedback publish` failed:\n{published.stdout}\n{published.stderr}", pytrace=False)
-        built = build_ok(project, root / "site")
-        _BUILT["site"] = FeedbackSite(built, store_path, project / PUBLISHED_DIR, case_a, case_b, case_c, chapter,
-                                      entries, ids)
-    return _BUILT["site"]
+    Slow: the ``fsite`` fixture (tests/conftest.py) builds it once per session for every test that reads it."""
+    project = copy_example(root / "project")
+    case_a, case_b, case_c, chapter = pick_pages(project)
+    entries = all_entries(case_a, case_b, case_c, chapter)
+    store_path = project / DEFAULT_STORE  # the default, so publish runs without --store
+    store = Store(store_path)
+    try:
+        ids = fill(store, entries)
+    finally:
+        store.close()
+    published = showcase(project, "feedback", "publish")
+    if published.returncode != 0:
+        pytest.fail(f"`showcase feedback publish` failed:\n{published.stdout}\n{published.stderr}", pytrace=False)
+    built = build_ok(project, root / "site")
+    return FeedbackSite(built, store_path, project / PUBLISHED_DIR, case_a, case_b, case_c, chapter, entries, ids)

@@ -15,9 +15,10 @@ import pytest
 import requests
 
 from tests.builds import BIN, quiet_env
+from tests.processes import free_port, stop_process
 
 from ..conftest import SITE_URL
-from ..receivers import TOKEN, TOKEN_ENV, Receiver, cli_receiver, free_port, stop_process, threaded_receiver, valid_form
+from ..receivers import TOKEN, TOKEN_ENV, Receiver, cli_receiver, threaded_receiver, valid_form
 
 MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 

@@ -3,17 +3,16 @@ store in tmp_path, and an HTTP client whose waits are recorded, not slept."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from core.form import Choices
-from feedback.sources.http import HttpClient, HttpOptions, Recorder
+from feedback.sources.http import HttpClient, HttpOptions
 from feedback.store import Store
 
-from .helpers import KITS, NOW, ROLES, TOKEN, Kit, collect
+from .helpers import KITS, NOW, TOKEN, Kit, Recorder, collect
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +32,6 @@ def httpserver(_local_server: HTTPServer) -> Iterator[HTTPServer]:
     """The plugin's ``httpserver``, cleared after each test, but on 127.0.0.1."""
     yield _local_server
     _local_server.clear()
-
-
-@pytest.fixture
-def choices() -> Choices:
-    return Choices(roles=ROLES)
 
 
 @pytest.fixture
@@ -61,13 +55,6 @@ def make_client(sleeps: Recorder) -> Iterator[Callable[..., HttpClient]]:
     yield make
     for client in clients:
         client.close()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store(tmp_path / "collected.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture(params=KITS, ids=[kit.type for kit in KITS])

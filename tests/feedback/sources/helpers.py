@@ -33,6 +33,16 @@ ROLES = (("prison", "Prison"), ("probation-service", "Probation service"), ("cha
          ("other", "Other"))
 
 
+@dataclass
+class Recorder:
+    """A ``sleep`` for the tests' HTTP clients: records each wait instead of waiting."""
+
+    waits: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
 def collect(source: Source, store: Store) -> Counts:
     """A pull, saved the way the collector saves it: page by page, with each page's cursor."""
     total = Counts()

@@ -197,9 +197,9 @@ def test_build_source_shares_a_client_when_given_one(choices: Choices) -> None:
 
 
 def test_adapters_built_without_load_sources_still_fail_with_words(choices: Choices) -> None:
-    with pytest.raises(SourceError, match='Source "n" needs the option form_id'):
+    with pytest.raises(SourceError, match='Source "n": a netlify source needs `form_id`'):
         build_source(SourceConfig("n", "netlify", {"token_env": "T"}), choices)
-    with pytest.raises(SourceError, match="url must be a web address"):
+    with pytest.raises(SourceError, match="`url` is not a web address"):
         build_source(SourceConfig("n", "receiver", {"token_env": "T", "url": "ftp://x"}), choices)
 
 
@@ -272,5 +272,5 @@ sources:
 
 def test_limits_are_checked_for_a_source_built_without_load_sources(choices: Choices) -> None:
     config = SourceConfig("web", "receiver", {"url": "https://x.example", "token_env": "T", "max_minutes": -1})
-    with pytest.raises(SourceError, match="max_minutes must be a number above 0"):
+    with pytest.raises(SourceError, match="`max_minutes` must be a number above 0"):
         build_source(config, choices)

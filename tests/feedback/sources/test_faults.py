@@ -14,10 +14,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from feedback.sources.base import SourceError
-from feedback.sources.http import Recorder
 from feedback.store import Store
 
-from .helpers import NOW, TOKEN, Kit, RawServer, answer_with, cut_short, expect, stored
+from .helpers import NOW, TOKEN, Kit, RawServer, Recorder, answer_with, cut_short, expect, stored
 
 
 # Retry-After, 5xx

@@ -51,7 +51,7 @@ def source_for(tmp_path: Path, choices: Choices, **options: Any) -> FileSource:
                                 "values": {"intention": {"Yes, I plan to": "practice"}}}
     settings.update(options)
     settings = {key: value for key, value in settings.items() if value is not None}  # None: leave it out
-    return FileSource(SourceConfig(NAME, "file", settings, folder=tmp_path), None, choices)
+    return FileSource.from_config(SourceConfig(NAME, "file", settings, folder=tmp_path), None, choices)
 
 
 def responses(store: Store) -> list[Any]:
@@ -170,7 +170,7 @@ def test_a_missing_file_is_a_source_error(tmp_path: Path, choices: Choices) -> N
 
 
 def test_an_unknown_format_is_a_source_error(tmp_path: Path, choices: Choices) -> None:
-    with pytest.raises(SourceError, match="format: csv or format: json"):
+    with pytest.raises(SourceError, match="`format: csv` or `format: json`"):
         source_for(tmp_path, choices, path="export.xlsx")
 
 

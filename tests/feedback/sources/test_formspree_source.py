@@ -30,7 +30,7 @@ def make_source(httpserver: HTTPServer, make_client: Callable[..., HttpClient], 
     def make(**options: Any) -> FormspreeSource:
         config = SourceConfig(NAME, "formspree", {"url": httpserver.url_for("/"), "form_id": "xyzabcde",
                                                   "token_env": "FORMSPREE_KEY", "page_size": 2, **options})
-        return FormspreeSource(config, make_client(), choices)
+        return FormspreeSource.from_config(config, make_client(), choices)
     return make
 
 
@@ -128,7 +128,7 @@ def test_basic_auth_sends_the_key_as_the_password(make_source: Callable[..., For
 
 
 def test_an_unknown_auth_scheme_is_a_source_error(make_source: Callable[..., FormspreeSource]) -> None:
-    with pytest.raises(SourceError, match='auth must be "bearer" or "basic"'):
+    with pytest.raises(SourceError, match='`auth` must be "bearer" or "basic"'):
         make_source(auth="digest")
 
 

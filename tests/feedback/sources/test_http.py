@@ -7,9 +7,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from feedback.sources.base import SourceError
-from feedback.sources.http import USER_AGENT, HttpClient, HttpOptions, HttpRun, Recorder
+from feedback.sources.http import USER_AGENT, HttpClient, HttpOptions, HttpRun
 
-from .helpers import NOW
+from .helpers import NOW, Recorder
 
 
 def run_for(client: HttpClient) -> HttpRun:

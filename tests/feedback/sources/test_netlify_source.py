@@ -9,11 +9,11 @@ from pytest_httpserver import HTTPServer
 
 from core.form import Choices
 from feedback.sources.base import SourceConfig, SourceError
-from feedback.sources.http import HttpClient, Recorder
+from feedback.sources.http import HttpClient
 from feedback.sources.netlify import NetlifySource
 from feedback.store import Store
 
-from .helpers import NOW, TOKEN, FakeNetlify, collect, json_response, netlify_record
+from .helpers import NOW, TOKEN, FakeNetlify, Recorder, collect, json_response, netlify_record
 
 NAME = "netlify-feedback"
 PATH = "/forms/5f1e2d/submissions"
@@ -27,7 +27,7 @@ def make_source(httpserver: HTTPServer, make_client: Callable[..., HttpClient], 
     def make(**client_options: Any) -> NetlifySource:
         config = SourceConfig(NAME, "netlify", {"url": httpserver.url_for("/"), "form_id": "5f1e2d",
                                                 "token_env": "NETLIFY_TOKEN", "page_size": 2})
-        return NetlifySource(config, make_client(**client_options), choices)
+        return NetlifySource.from_config(config, make_client(**client_options), choices)
     return make
 
 

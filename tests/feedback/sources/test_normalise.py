@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.form import INTENTIONS
-from feedback.sources.normalise import Vocabulary, consent_of, page_of, rating_of, time_of
+from feedback.sources.normalise import AnswerMap, consent_of, page_of, rating_of, time_of
 
 from .helpers import ROLES
 
@@ -18,7 +18,7 @@ from .helpers import ROLES
     ("Something else", "other"), ("other", "other"), ("maybe", ""), ("", ""), (None, ""), (["a", "b"], ""),
 ])
 def test_intentions_match_slugs_or_labels(written: object, slug: str) -> None:
-    assert Vocabulary.of(INTENTIONS).slug(written) == slug
+    assert AnswerMap.of(INTENTIONS).slug(written) == slug
 
 
 @pytest.mark.parametrize(("written", "slug"), [
@@ -26,11 +26,11 @@ def test_intentions_match_slugs_or_labels(written: object, slug: str) -> None:
     ("PROBATION SERVICE", "probation-service"), ("prison", "prison"), ("Other", "other"), ("Governor", ""),
 ])
 def test_roles_match_slugs_or_labels(written: str, slug: str) -> None:
-    assert Vocabulary.of(ROLES).slug(written) == slug
+    assert AnswerMap.of(ROLES).slug(written) == slug
 
 
 def test_extra_labels_from_sources_yml() -> None:
-    vocabulary = Vocabulary.of(INTENTIONS, {"Yes, I plan to": "practice"})
+    vocabulary = AnswerMap.of(INTENTIONS, {"Yes, I plan to": "practice"})
     assert vocabulary.slug("yes, i plan to") == "practice" and vocabulary.slug("Just interested") == "interested"
 
 

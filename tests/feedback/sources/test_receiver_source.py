@@ -31,7 +31,7 @@ def source(httpserver: HTTPServer, make_client: Callable[..., HttpClient], choic
     monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
     config = SourceConfig(NAME, "receiver", {"url": httpserver.url_for("/"), "token_env": "RECEIVER_TOKEN",
                                              "page_size": 2})
-    return ReceiverSource(config, make_client(), choices)
+    return ReceiverSource.from_config(config, make_client(), choices)
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_collects_from_the_real_receiver(real_receiver: tuple[str, Inbox], make_
     monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
     stored = [inbox.add(submission(i)) for i in range(5)]
     stored.append(inbox.add(submission(5, spam=True, spam_reason="too fast")))
-    source = ReceiverSource(SourceConfig(NAME, "receiver", {"url": url, "token_env": "RECEIVER_TOKEN",
+    source = ReceiverSource.from_config(SourceConfig(NAME, "receiver", {"url": url, "token_env": "RECEIVER_TOKEN",
                                                             "page_size": 2}), make_client(), choices)
     assert collect(source, store).new == 6
     assert store.cursor(NAME) == str(stored[-1].seq)

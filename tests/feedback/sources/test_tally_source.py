@@ -27,7 +27,7 @@ def make_source(httpserver: HTTPServer, make_client: Callable[..., HttpClient], 
     def make(**options: Any) -> TallySource:
         config = SourceConfig(NAME, "tally", {"url": httpserver.url_for("/"), "form_id": "wMZqLo",
                                               "token_env": "TALLY_KEY", "fields": TALLY_FIELDS, **options})
-        return TallySource(config, make_client(), choices)
+        return TallySource.from_config(config, make_client(), choices)
     return make
 
 
@@ -113,5 +113,5 @@ def test_a_page_that_repeats_stops_the_run(source: TallySource, httpserver: HTTP
 
 
 def test_unknown_fields_in_the_mapping_are_a_source_error(make_source: Callable[..., TallySource]) -> None:
-    with pytest.raises(SourceError, match="comments is not one of them"):
+    with pytest.raises(SourceError, match="`fields` has `comments`, which is not one of our fields"):
         make_source(fields={"comments": "Comments"})
