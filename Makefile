@@ -11,13 +11,14 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve receiver build check new lint test chromium hugo clean bench
+.PHONY: help serve receiver build offline check new lint test chromium hugo clean bench
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown),"
 	@echo "             with the feedback receiver on http://127.0.0.1:8765"
 	@echo "make receiver   run only the feedback receiver (HOST=... PORT=...)"
 	@echo "make build   write the published site to site/ (drafts left out)"
+	@echo "make offline   write offline.zip: the whole site, with search, to open without internet"
 	@echo "make check   check every case study and toolkit chapter"
 	@echo "make new TITLE=\"...\"   start a new case study"
 	@echo "make lint    ruff, mypy and the import contracts (make test runs these first)"
@@ -38,7 +39,7 @@ $(VENV)/.test-installed: $(VENV)/.site-installed
 
 # The site, and the feedback receiver its forms post to; Ctrl+C stops both.
 serve: $(VENV)/.site-installed
-	@$(BIN)/showcase feedback serve --port 8765 & receiver=$$!; \
+	@$(BIN)/showcase feedback serve --port 8765 --site-url http://127.0.0.1:8000/ & receiver=$$!; \
 	trap 'kill $$receiver 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
@@ -48,6 +49,11 @@ receiver: $(VENV)/.site-installed
 
 build: $(VENV)/.site-installed
 	$(BIN)/mkdocs build --strict --site-dir site
+
+# The offline edition (generator/offline.py): the site, with Material's search and without the
+# forms, as offline.zip for readers with no internet. Needs the iframe-worker shim from npm.
+offline: $(VENV)/.site-installed node_modules/.installed
+	$(BIN)/python -m generator.offline --config mkdocs.yml --output offline.zip
 
 check: $(VENV)/.site-installed
 	$(BIN)/showcase check

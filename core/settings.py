@@ -51,6 +51,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "toolkit": "Toolkit",
     "toolkits_intro": "Guidance that the case studies illustrate.",
     "contents": "Contents",
+    "print_toolkit": "Print or save the whole toolkit",
     "previous": "Previous",
     "next": "Next",
     "no_cases": "There are no case studies here yet.",
@@ -66,7 +67,7 @@ _LABEL_VALUES = {"count": 0}
 # them with, and ``CHOICES`` below is read from them, so the list an author is
 # shown is the one the code was checked against.
 Drafts = Literal["auto", "show", "hide"]
-Backend = Literal["receiver", "netlify", "formspree", "link", "off"]
+Backend = Literal["receiver", "netlify", "formspree", "link", "off", "offline"]
 Search = Literal["pagefind", "off"]
 
 # An option that must be a whole http(s) address; "" means "not set". A NewType,
@@ -80,7 +81,8 @@ class FeedbackSettings:
     """Where the feedback forms send what readers write, and what they say."""
 
     # receiver: this project's own; netlify, formspree: those services;
-    # link: a button to an outside survey; off: no form.
+    # link: a button to an outside survey; off: no form; offline: a note saying how to
+    # send feedback, in place of the form (the offline edition, generator/offline.py).
     backend: Backend = "receiver"
     # Where the receiver listens, as the reader's browser reaches it.
     receiver_url: WebAddress = WebAddress("http://127.0.0.1:8765")
@@ -135,6 +137,9 @@ class Settings:
     search: Search = "pagefind"
     # Longest the build waits for the search index after the last page, in seconds.
     search_timeout: int = 600
+    # A case whose `reviewed` date (else its `published` date) is more than this many
+    # years before the build's date says so at the top of its page; 0: never.
+    stale_after_years: int = 2
 
     def label(self, key: str, **values: object) -> str:
         """Page wording, the site's own where it set one."""

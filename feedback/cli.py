@@ -48,6 +48,9 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     serving.add_argument("--rate-limit", type=int,
                          help="posts a minute from one address (default: from mkdocs.yml; 0 for no limit)")
     serving.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serving.add_argument("--site-url", metavar="ADDRESS",
+                         help="the site whose forms it accepts, such as `make serve`'s http://127.0.0.1:8000/ "
+                              "(default: feedback.site_url, else site_url, in mkdocs.yml)")
     serving.add_argument("--trusted-proxy", action="append", metavar="ADDRESS",
                          help="a reverse proxy whose X-Forwarded-For is believed (an IP address or network; "
                               "repeat for more; added to feedback.trusted_proxies in mkdocs.yml)")

@@ -14,6 +14,8 @@ accepted. Who a request came from is decided once, by ``TrustedProxies``.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
 import re
@@ -24,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, Response, jsonify, redirect, render_template, request
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse  # Flask's Response extends it; `redirect` gives this one
 
@@ -51,8 +54,25 @@ REFUSED_FACTOR = 3
 # mistyping gets a few tries; a guesser gets ten a minute, not thousands a second.
 TOKEN_FAILURES_PER_MINUTE = 10
 MIN_TOKEN = 32  # characters
-# The refusal page is text, a link and its own <style>: no script, image, frame or form.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+# The receiver's pages look like the site's (its header colour, type and focus ring), from
+# this one <style> element: allowed by its hash, so no other style (none a sender wrote) applies.
+PAGE_STYLE = """
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
+  color: #0b0c0c; background: #fff; }
+.header { background: #3f51b5; color: #fff; padding: 0.8rem max(1rem, calc((100% - 38rem) / 2)); }
+.header a { color: #fff; font-weight: 700; font-size: 1.1rem; text-decoration: none; }
+.header a:hover { text-decoration: underline; }
+main { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+.summary { border: 5px solid #d4351c; padding: 1rem; }
+.summary h1 { font-size: 1.5rem; margin-top: 0; }
+a { color: #1d3a9e; text-decoration: underline; }
+a:focus { outline: 3px solid #0b0c0c; outline-offset: 2px; box-shadow: 0 0 0 2px #ffdd00; }
+.header a:focus { outline-color: #ffdd00; box-shadow: none; }
+.back { font-weight: 700; }
+"""
+_STYLE_HASH = base64.b64encode(hashlib.sha256(PAGE_STYLE.encode("utf-8")).digest()).decode("ascii")
+# The refusal page is text, links and that <style>: no script, image, frame or form.
+CONTENT_SECURITY_POLICY = (f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; "
                            "form-action 'none'; frame-ancestors 'none'")
 MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # "Bearer" in any case, then the token (RFC 6750's b64token), as one header.
@@ -84,6 +104,7 @@ class ReceiverConfig:
     token_env: str = "SHOWCASE_FEEDBACK_TOKEN"
     # Proxies whose X-Forwarded-For is believed (addresses or networks, like "127.0.0.1/32").
     trusted_proxies: tuple[str, ...] = ()
+    site_name: str = ""  # mkdocs.yml's, so that the receiver's pages say whose they are
 
     @property
     def origin(self) -> str:
@@ -127,7 +148,9 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
             page = page_of(written)  # only an address that passed the check makes the link back
             back = config.site_url if page is None else _page_address(config.site_url, page)
             response = Response(render_template("refused.html.j2", message=message, errors=errors or {},
-                                                back=back, knows_page=back != config.site_url),
+                                                back=back, knows_page=back != config.site_url,
+                                                site_name=config.site_name or "The site",
+                                                site_url=config.site_url, style=Markup(PAGE_STYLE)),
                                 mimetype="text/html")
         response.status_code = status
         response.headers.update(headers or {})

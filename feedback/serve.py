@@ -7,6 +7,7 @@ import logging
 import os
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from core.form import choices_for
 from core.problems import Problems
@@ -29,7 +30,8 @@ def receiver_config(project: Project, rate_limit: int | None = None) -> tuple[Re
     return ReceiverConfig(
         site_url=feedback_site_url(project.settings, project.site_url), choices=choices_for(taxonomy),
         rate_limit=feedback.rate_limit if rate_limit is None else rate_limit,
-        token=token, token_env=feedback.token_env, trusted_proxies=tuple(feedback.trusted_proxies)), problems
+        token=token, token_env=feedback.token_env, trusted_proxies=tuple(feedback.trusted_proxies),
+        site_name=project.site_name), problems
 
 
 def run(project: Project, args: argparse.Namespace) -> int:
@@ -42,6 +44,15 @@ def run(project: Project, args: argparse.Namespace) -> int:
         print(f"Not started: {short}")
         return 1
     config = replace(config, trusted_proxies=(*config.trusted_proxies, *(args.trusted_proxy or ())))
+    # `make serve` serves the site on its own address, whatever mkdocs.yml's site_url says.
+    site_url = getattr(args, "site_url", None)
+    if site_url:
+        parts = urlsplit(site_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            print(f"Not started: --site-url {site_url} is not a web address. Write the whole address, "
+                  "like --site-url http://127.0.0.1:8000/.")
+            return 1
+        config = replace(config, site_url=site_url if site_url.endswith("/") else site_url + "/")
     try:
         proxies = TrustedProxies.of(config.trusted_proxies)
     except ProxyError as error:

@@ -33,6 +33,16 @@ def toolkits_page(toolkit_dir: str) -> str:
     return f"{toolkit_dir}/index.md"
 
 
+def toolkit_print_page(toolkit: Toolkit) -> str:
+    """The page that holds a whole toolkit, for printing or saving as PDF: beside its
+    chapters (``toolkit/<slug>/print/``), so that their relative links and images work
+    there too; ``print-edition`` if a chapter is itself called ``print``."""
+    folder = toolkit.src_uri.rpartition("/")[0]
+    taken = {chapter.src_uri for chapter in toolkit.chapters}
+    name = "print.md" if f"{folder}/print.md" not in taken else "print-edition.md"
+    return f"{folder}/{name}"
+
+
 def feedback_page(page_url: str) -> str:
     """Where the published feedback on the page at ``page_url`` goes."""
     return f"feedback/{slugify(page_url) or 'home'}.md"

@@ -104,7 +104,8 @@ class RenderMemo:
         self.rendered = len(changed)
         if not changed:
             return last.site
-        renderer = Renderer(catalogue, settings, notices, feedback_site_url(settings, site_url), directory_urls)
+        renderer = Renderer(catalogue, settings, notices, feedback_site_url(settings, site_url), directory_urls,
+                            public_url=site_url)
         pages = list(last.site.pages)
         for case in changed:
             pages[last.case_pages[case.slug]] = renderer.case(case)

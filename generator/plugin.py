@@ -32,9 +32,11 @@ from .load import load_catalogue
 from .model import Catalogue
 from .navigation import build_nav
 from .open_data import open_data_files
+from .print_edition import written_out_links
 from .read.cache import CaseCache
 from .render import render_site
 from .search import IndexerOptions, LiveIndex, SearchIndexer, SearchIndexError, as_document
+from .trust import BuildDateError
 
 log = get_plugin_logger("showcase")
 serve_log = logging.getLogger("showcase.serve")
@@ -111,6 +113,7 @@ class ShowcaseConfig(base.Config):
     feedback = config_options.Optional(_AsWritten())
     search = config_options.Optional(_AsWritten())
     search_timeout = config_options.Optional(_AsWritten())
+    stale_after_years = config_options.Optional(_AsWritten())
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -190,8 +193,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return files
         notices = [p.format() for p in self.problems.sorted()] if self.command == "serve" else []
         render = self.memo.render if self.command == "serve" else render_site
-        rendered = render(self.catalogue, self.project.settings, notices,
-                          site_url=config.site_url or "", directory_urls=config.use_directory_urls)
+        try:
+            rendered = render(self.catalogue, self.project.settings, notices,
+                              site_url=config.site_url or "", directory_urls=config.use_directory_urls)
+        except BuildDateError as error:  # a SOURCE_DATE_EPOCH that is not a time (generator/trust.py)
+            raise PluginError(str(error)) from None
         for static in rendered.static_files:
             files.append(File.generated(config, static.dest_uri, abs_src_path=str(static.source)))
         self.blocks = {page.src_uri: page.blocks for page in rendered.pages if page.blocks}
@@ -258,13 +264,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # A build needs each page's blocks once; `mkdocs serve` may build the page again.
         blocks = self.blocks.get(src_uri) if self.command == "serve" else self.blocks.pop(src_uri, None)
         if not blocks:
-            return html
+            return written_out_links(html, page.url, config.site_url or "")  # for print: print_edition.py
         joined = join_blocks(html, blocks)
         if joined.missing:
             log.warning(f"{src_uri}: the page's own Markdown hid where {', '.join(joined.missing)} should go "
                         "(an unclosed code block or HTML tag?), so it is at the end of the page. "
                         "Close the code block or tag in the page's source.")
-        return joined.html
+        return written_out_links(joined.html, page.url, config.site_url or "")
 
     # Start the search indexer (build), or forget pages that are gone (serve).
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

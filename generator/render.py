@@ -25,9 +25,11 @@ from core.taxonomy import Term, Vocabulary
 
 from . import addresses, blocks
 from .model import Case, Catalogue, Chapter, Toolkit
+from .print_edition import shift_headings
 from .relate import Relations, cases_for_chapter, chapters_for_case
 from .render_feedback import FeedbackRenderer, StaticFile
 from .search.facets import RESULTS_PER_PAGE, search_facets
+from .trust import build_date, citation, staleness
 
 SEARCH_PAGE = "search.md"  # the search page, at search/
 SEARCH_SCRIPT = "assets/showcase/search.js"
@@ -168,12 +170,15 @@ class Renderer:
     """Renders every page of the site from one catalogue and its settings."""
 
     def __init__(self, catalogue: Catalogue, settings: Settings, notices: list[str],
-                 site_url: str, directory_urls: bool) -> None:
+                 site_url: str, directory_urls: bool, *, public_url: str = "") -> None:
         self.catalogue = catalogue
         self.settings = settings
         self.notices = notices  # problems to show on the home page while serving
         self.site_url = site_url
         self.directory_urls = directory_urls
+        # mkdocs.yml's own `site_url` ("" when not set), for the full addresses in citations.
+        self.public_url = public_url if not public_url or public_url.endswith("/") else public_url + "/"
+        self.today = build_date()  # for the staleness notice: SOURCE_DATE_EPOCH's day, else today
         self.relations = Relations(catalogue)
         self._cards: dict[tuple[str, int, int], Markup] = {}  # (case, depth, heading level) -> card
         self._card_modules: dict[int, Any] = {}  # depth -> _card.html.j2 with that depth's links
@@ -239,6 +244,7 @@ class Renderer:
                                    toolkits=self.catalogue.toolkits))
         for toolkit in self.catalogue.toolkits:
             pages.append(self.page("toolkit", toolkit.src_uri, toolkit=toolkit))
+            pages.append(self.toolkit_print(toolkit))
             pages += [self.chapter(toolkit, index) for index in range(len(toolkit.chapters))]
         if self.settings.search == "pagefind":
             pages.append(self.search())
@@ -260,7 +266,10 @@ class Renderer:
                          feedback_form=self.feedback.form("case", addresses.case_page(case)),
                          feedback_summary=self.feedback.summary(addresses.case_page(case)),
                          related=self.relations.related(case, self.settings.related_limit),
-                         chapters=chapters_for_case(self.catalogue, case))
+                         chapters=chapters_for_case(self.catalogue, case),
+                         stale=staleness(case, self.today, self.settings.stale_after_years),
+                         citation=citation(case, self.public_url and self.public_url + addresses.site_url(
+                             addresses.case_page(case), self.directory_urls)))
 
     def search(self) -> PageSource:
         """The search page, with a filter for every vocabulary, the year and the kind of page."""
@@ -277,6 +286,11 @@ class Renderer:
                           listing=listing, cases=cases, chapters=chapters if listing.number == 1 else [])
                 for listing, cases in paginate(first, self.catalogue.cases_with(term), self.settings.cards_per_page)]
 
+    def toolkit_print(self, toolkit: Toolkit) -> PageSource:
+        """The whole toolkit on one page, to print or save as PDF (generator/print_edition.py)."""
+        return self.page("toolkit_print", addresses.toolkit_print_page(toolkit), in_nav=False, toolkit=toolkit,
+                         shift_headings=shift_headings, chapter_id=lambda chapter: f"chapter-{chapter.slug}")
+
     def chapter(self, toolkit: Toolkit, index: int) -> PageSource:
         chapter = toolkit.chapters[index]
         cases = cases_for_chapter(self.catalogue, chapter)
@@ -285,6 +299,7 @@ class Renderer:
             feedback_form=self.feedback.form("toolkit", chapter.src_uri),
             feedback_summary=self.feedback.summary(chapter.src_uri),
             cases=cases[: self.settings.chapter_cases_limit], more=len(cases) > self.settings.chapter_cases_limit,
+            total=len(cases), theme_counts=[len(self.catalogue.cases_with(term)) for term in chapter.themes],
             previous=toolkit.chapters[index - 1] if index > 0 else None,
             next=toolkit.chapters[index + 1] if index + 1 < len(toolkit.chapters) else None)
 
@@ -302,5 +317,6 @@ def render_site(catalogue: Catalogue, settings: Settings, notices: list[str] | N
     ``site_url`` is mkdocs.yml's; the feedback settings may override it.
     ``directory_urls`` is the builder's URL style, which the links in blocks follow.
     """
-    renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls)
+    renderer = Renderer(catalogue, settings, notices or [], feedback_site_url(settings, site_url), directory_urls,
+                        public_url=site_url)
     return RenderedSite(renderer.all_pages(), renderer.feedback.static_files())

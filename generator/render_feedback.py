@@ -84,6 +84,9 @@ class FeedbackRenderer:
         feedback = self.settings.feedback
         if feedback.backend == "off":
             return Markup("")
+        if feedback.backend == "offline":  # nothing can be sent from a file on a computer with no internet
+            return Markup(self.env.get_template("feedback_offline.html.j2").render(
+                kind=kind, site_url=self.site_url, summary=self._summary(src_uri)))
         page_url = self._url(src_uri)
         if feedback.backend == "receiver":
             action = feedback.receiver_url.rstrip("/") + "/submit"
@@ -94,11 +97,20 @@ class FeedbackRenderer:
         prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
         return Markup(self.env.get_template("feedback_form.html.j2").render(
             feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
+            summary=self._summary(src_uri),
             intentions=self.choices.intentions, roles=self.choices.roles, ratings=RATINGS, max_comment=MAX_COMMENT,
             max_organisation=MAX_ORGANISATION, max_email=MAX_EMAIL,
             honeypot="_gotcha" if feedback.backend == "formspree" else HONEYPOT))
 
     def summary(self, src_uri: str) -> Markup:
+        """The summary line where a page shows it on its own: only when there is no form.
+
+        With a form, the line is inside the form's Feedback section (see ``form``), so that
+        a reader finds what others said under the same heading as the place to say it.
+        """
+        return self._summary(src_uri) if self.settings.feedback.backend == "off" else Markup("")
+
+    def _summary(self, src_uri: str) -> Markup:
         """"12 responses: 5 are putting this into practice", linking to the page's feedback."""
         published = self.catalogue.feedback
         page = published.pages.get(self._url(src_uri)) if published else None

@@ -30,7 +30,8 @@ from .feedback_site import SHOWN_AT, FeedbackSite, fill, serve_feedback_site, wa
 pytestmark = pytest.mark.browser
 
 SENT = "?feedback=sent#feedback-sent"
-STATIC_KINDS = ["home", "browse", "vocabulary", "term", "case", "toolkits", "toolkit", "chapter", "about", "404"]
+STATIC_KINDS = ["home", "browse", "vocabulary", "term", "case", "toolkits", "toolkit", "chapter", "toolkit_print",
+                "about", "404"]
 
 
 def static_pages(project: Path) -> dict[str, str]:
@@ -46,6 +47,7 @@ def static_pages(project: Path) -> dict[str, str]:
         "toolkits": "toolkit/",
         "toolkit": f"toolkit/{chapter.toolkit}/",
         "chapter": chapter.url,
+        "toolkit_print": f"toolkit/{chapter.toolkit}/print/",  # the whole toolkit, to print (issue 10, §2)
         "about": "about/",
         "404": "404.html",
     }

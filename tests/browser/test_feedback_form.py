@@ -15,6 +15,7 @@ import pytest
 
 from tests.feedback.receivers import Receiver
 
+from .conftest import MOBILE
 from .feedback_site import (  # noqa: F401
     SHOWN_AT,
     FeedbackSite,
@@ -139,8 +140,14 @@ def test_without_javascript_the_form_posts_and_comes_back_with_thanks(no_js_page
     thanks = page.locator("#feedback-sent")
     assert thanks.is_visible(), "the thank-you shows (CSS :target)"
     assert "Thank you" in thanks.inner_text()
+    assert page.locator("#feedback-form").is_hidden(), "the empty form is hidden under the thank-you (CSS :target)"
+    assert page.locator("#feedback-form button[type=submit]").is_hidden()
     thanks.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "feedback-sent-nojs.png"))
+    page.set_viewport_size(MOBILE)
+    thanks.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "feedback-sent-nojs-375.png"))
+    assert page.locator("#feedback-form").is_hidden()
 
     sent = submission(feedback_site.receiver, comments)
     assert sent["spam"] is False, "without JavaScript shown_at is empty, which is not too fast"

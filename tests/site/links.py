@@ -22,6 +22,9 @@ from bs4 import BeautifulSoup
 CHECKED = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset")}
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:")
 ASSET_TAGS = ("link", "script", "img")
+# <link> relations that only name an address, which the browser does not fetch: the page's
+# canonical address (from `site_url`, on the published host) is not something it loads.
+ADDRESS_ONLY_RELS = frozenset({"canonical", "alternate", "prev", "next", "author", "license", "help"})
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,25 @@ def check_site(site: Path) -> Report:
             for tag in soup.find_all(name):
                 for attribute in attributes:
                     for url in urls_of(tag, attribute):
-                        _check(site, html, here, shown, name, url, report)
+                        _check(site, html, here, shown, name, url, report, loads=loads(tag))
     return report
 
 
-def _check(site: Path, html: Path, here: str, shown: str, tag: str, url: str, report: Report) -> None:
+def loads(tag) -> bool:
+    """Whether a browser fetches what the element points to (``<link rel="alternate stylesheet">`` does,
+    ``<link rel="canonical">`` does not)."""
+    if tag.name != "link":
+        return tag.name in ASSET_TAGS
+    rels = tag.get("rel") or []
+    rels = rels.split() if isinstance(rels, str) else rels
+    return not rels or any(rel.lower() not in ADDRESS_ONLY_RELS for rel in rels)
+
+
+def _check(site: Path, html: Path, here: str, shown: str, tag: str, url: str, report: Report, *,
+           loads: bool = True) -> None:
     lowered = url.lower()
     if lowered.startswith(("http:", "https:", "//")):
-        if tag in ASSET_TAGS:
+        if loads:
             report.foreign.append(Broken(shown, tag, url, "loads from another host"))
         return
     if lowered.startswith(EXTERNAL_SCHEMES) or url.startswith("#"):

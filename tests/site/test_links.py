@@ -74,6 +74,15 @@ def test_checker_finds_what_is_broken(tmp_path: Path) -> None:
     assert report.fragments == 3
 
 
+def test_checker_tells_an_address_from_a_load(tmp_path: Path) -> None:
+    """A canonical address on the published host is not a request; a stylesheet from there is."""
+    _page(tmp_path, "index.html", '<link rel="canonical" href="https://example.org/">'
+                                  '<link rel="alternate" type="application/atom+xml" href="https://example.org/feed">'
+                                  '<link rel="alternate stylesheet" href="https://example.org/x.css">'
+                                  '<link rel="icon" href="https://example.org/x.ico">')
+    assert {b.url for b in check_site(tmp_path).foreign} == {"https://example.org/x.css", "https://example.org/x.ico"}
+
+
 @pytest.mark.parametrize("href", ["b", "b/", "b/index.html", "./b/"])
 def test_checker_resolves_directory_urls(tmp_path: Path, href: str) -> None:
     _page(tmp_path, "a/index.html", f'<a href="{href}">x</a>')

@@ -25,7 +25,8 @@ def test_pages_built(minimal: Built) -> None:
         "themes/gamma-theme/index.html", "themes/unused-theme/index.html",
         "settings/index.html", "settings/indoors/index.html", "settings/outdoors/index.html",
         "regions/index.html", "regions/north/index.html", "regions/south/index.html",
-        "toolkit/index.html", "toolkit/basics/index.html", *(f"{u}index.html" for u in CHAPTERS)])
+        "toolkit/index.html", "toolkit/basics/index.html", *(f"{u}index.html" for u in CHAPTERS),
+        "toolkit/basics/print/index.html"])  # the whole toolkit, to print (issue 10, §2)
 
 
 @pytest.mark.parametrize("url, related, chapters", [
