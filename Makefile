@@ -11,16 +11,18 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve receiver build offline check new lint test chromium hugo clean bench
+.PHONY: help serve receiver build deploy offline check new import lint test chromium nginx postgresql deploy-tools hugo clean bench
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown),"
 	@echo "             with the feedback receiver on http://127.0.0.1:8765"
 	@echo "make receiver   run only the feedback receiver (HOST=... PORT=...)"
 	@echo "make build   write the published site to site/ (drafts left out)"
+	@echo "make deploy DEST=user@host:/var/www/site/   build, then publish site/ there with rsync (DRY_RUN=1 to see first)"
 	@echo "make offline   write offline.zip: the whole site, with search, to open without internet"
 	@echo "make check   check every case study and toolkit chapter"
 	@echo "make new TITLE=\"...\"   start a new case study"
+	@echo "make import FILE=\"...docx\"   draft case studies from a Word document (or a folder of them)"
 	@echo "make lint    ruff, mypy and the import contracts (make test runs these first)"
 	@echo "make test    run every test"
 	@echo "make bench   measure build, search and preview against plain MkDocs + Material (bench/README.md)"
@@ -50,6 +52,12 @@ receiver: $(VENV)/.site-installed
 build: $(VENV)/.site-installed
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# Publish to a web server with rsync (deploy/site/rsync.sh, which builds first):
+#   make deploy DEST=deploy@www.example.gov.uk:/var/www/good-practice/ DRY_RUN=1
+deploy:
+	@if [ -z "$(DEST)" ]; then echo 'Say where to publish: make deploy DEST=user@host:/var/www/good-practice/ (add DRY_RUN=1 to see what would change first)'; exit 2; fi
+	deploy/site/rsync.sh $(if $(DRY_RUN),--dry-run) "$(DEST)"
+
 # The offline edition (generator/offline.py): the site, with Material's search and without the
 # forms, as offline.zip for readers with no internet. Needs the iframe-worker shim from npm.
 offline: $(VENV)/.site-installed node_modules/.installed
@@ -59,9 +67,16 @@ check: $(VENV)/.site-installed
 	$(BIN)/showcase check
 
 # make new TITLE="Peer mentors in reception"
+# The title reaches the shell in single quotes (each ' in it written '\''), so its double quotes,
+# $ and backticks are kept as typed.
 new: $(VENV)/.site-installed
-	@if [ -z "$(TITLE)" ]; then echo 'Give the title like this: make new TITLE="Peer mentors in reception"'; exit 1; fi
-	$(BIN)/showcase new "$(TITLE)"
+	@if [ -z '$(subst ','\'',$(value TITLE))' ]; then echo 'Give the title like this: make new TITLE="Peer mentors in reception"'; exit 1; fi
+	$(BIN)/showcase new '$(subst ','\'',$(value TITLE))'
+
+# make import FILE="Peer mentors.docx", or FILE=word/ for every .docx in that folder
+import: $(VENV)/.site-installed
+	@if [ -z "$(FILE)" ]; then echo 'Give the Word document like this: make import FILE="Peer mentors.docx" (or a folder: FILE=word/)'; exit 1; fi
+	$(BIN)/showcase import "$(FILE)"
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
@@ -72,6 +87,42 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "No /usr/bin/chromium and no apt-get: the browser tests will be skipped (they fail under CI)."; \
+	fi
+
+# Debian's PostgreSQL, for the tests of receivers sharing one database (tests/postgres.py). The tests
+# start their own server with initdb in a temporary folder on a loopback port, and stop it when they
+# end; Debian's own service is not needed by them.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql package for the PostgreSQL tests ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "No PostgreSQL (initdb) and no apt-get: the PostgreSQL tests will be skipped (they fail under CI)."; \
+	fi
+
+# Debian's nginx, for the tests that run the receiver behind deploy/receiver/nginx.conf. The tests
+# start their own nginx on loopback ports; Debian's own service is not needed by them.
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's nginx package for the reverse-proxy tests ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "No /usr/sbin/nginx and no apt-get: the nginx tests will be skipped (they fail under CI)."; \
+	fi
+
+# rsync and shellcheck, for the tests of deploy/site/rsync.sh (tests/test_deploy_files.py).
+deploy-tools:
+	@if command -v rsync >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's rsync and shellcheck packages for the deployment tests ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rsync shellcheck >/dev/null; \
+	else \
+		echo "No rsync or shellcheck and no apt-get: the rsync script's tests will be skipped (they fail under CI)."; \
 	fi
 
 # The browser-side checking tools (package.json, pinned by package-lock.json): axe-core for
@@ -93,7 +144,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 
-test: $(VENV)/.test-installed lint chromium node_modules/.installed
+test: $(VENV)/.test-installed lint chromium nginx postgresql deploy-tools node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:

@@ -27,6 +27,11 @@ HONEYPOT = "website"
 # What a ticked box or a "yes" is sent as. The receiver takes only these from its own form;
 # sources' exports add their own spellings (``sources.normalise``).
 YES = frozenset({"yes", "on", "true", "1"})
+# "Is this page useful?": the one-click question asked before the rest of the form. A post
+# with ``step`` set to USEFUL_STEP carries only the vote (``useful``), and is counted apart
+# from full responses, which may carry no vote at all.
+USEFUL = ("yes", "no")
+USEFUL_STEP = "useful"
 # A person takes longer than this to read a page and fill in the form.
 MIN_SECONDS = 2.0
 # The role vocabulary: the provider types of the taxonomy.

@@ -71,9 +71,14 @@ class Problems:
         return [p for p in self.items if p.severity is Severity.NOTE]
 
     def as_notes(self, why: str) -> Problems:
-        """The same problems as notes that do not stop a build, each saying why."""
-        return Problems([Problem(p.path, p.line, p.message, f"{p.hint} {why}".strip(), Severity.NOTE)
-                         for p in self.items])
+        """The same problems as notes that do not stop a build; the first in the file says why.
+
+        Saying it once is enough: on every note, "this case is a draft" buries the hints.
+        """
+        first = min(range(len(self.items)), key=lambda i: (self.items[i].line or 0, self.items[i].message),
+                    default=-1)  # the first as ``sorted`` lists them
+        return Problems([Problem(p.path, p.line, p.message, f"{p.hint} {why}".strip() if i == first else p.hint,
+                                 Severity.NOTE) for i, p in enumerate(self.items)])
 
     def sorted(self) -> list[Problem]:
         """By file, then line (problems with no line first), then message."""
@@ -103,7 +108,7 @@ def summary_line(errors: int, warnings: int, notes: int = 0) -> str:
     if errors:
         advice = "fix the errors above, then run `showcase check` again."
     elif warnings:
-        advice = "the site will build, but the warnings above are worth a look."
+        advice = "fix the warnings above before publishing: a strict build (`make build`) stops on them."
     else:
-        advice = "the site will build; the notes are about drafts, which it leaves out."
+        advice = "the site will build; the notes say what it leaves out or reads differently."
     return f"{', '.join(parts)}: {advice}"

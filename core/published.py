@@ -15,12 +15,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.figures import HIDDEN, Figure, is_figure
+from core.figures import FEWER, HIDDEN, Figure, is_figure
 from core.problems import Problems
 
 # Version 2: counts below the threshold are words ("fewer", "more", "hidden"), and responses
 # to addresses that are not the site's pages are only a total (`other_pages`).
-FORMAT_VERSION = 2
+# Version 3: the one-click "Is this page useful?" votes, counted apart from responses (`useful`).
+FORMAT_VERSION = 3
+USEFUL_KEYS = ("yes", "no")
 DATA_FILE = "feedback.json"
 DEFAULT_THRESHOLD = 5  # the default of feedback.publish_threshold (core.settings), and of a file without one
 HINT = "Run `showcase feedback publish` again to rewrite it; do not edit it by hand."
@@ -33,6 +35,12 @@ class Chart:
     file: str  # where it is in the published folder: ``charts/<name>.svg``
     title: str
     alt: str
+
+
+# Votes on "Is this page useful?", never part of a count of responses: {"yes": n, "no": n}, both
+# numbers or both words (a total and one would give the other away); FEWER when fewer people than
+# the threshold answered; HIDDEN when withheld whole; {} when nobody has.
+Useful = dict[str, Figure] | str
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class PageFeedback:
     comments: list[dict[str, str | None]] = field(default_factory=list)  # {"month": "2025-01" or None, "text"}
     ratings_chart: Chart | None = None
     rated: Figure | None = None  # how many rated it; None when the page is below the threshold
+    useful: Useful = field(default_factory=dict)  # "Is this page useful?" votes (see ``Useful``)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class PublishedFeedback:
     overview_charts: list[Chart] = field(default_factory=list)
     threshold: int = DEFAULT_THRESHOLD  # feedback.publish_threshold when it was published
     other_pages: Figure = 0  # responses to addresses that are not the site's pages, not in ``total``
+    useful: Useful = field(default_factory=dict)  # every page's votes together (as PageFeedback.useful)
 
     @property
     def charts(self) -> list[Chart]:
@@ -82,7 +92,7 @@ def to_json(feedback: PublishedFeedback) -> dict[str, Any]:
     return {"version": FORMAT_VERSION, "threshold": feedback.threshold, "total": feedback.total,
             "by_month": by_month if isinstance(by_month, str) else [list(m) for m in by_month],
             "by_intention": feedback.by_intention, "by_role": feedback.by_role,
-            "other_pages": feedback.other_pages,
+            "other_pages": feedback.other_pages, "useful": feedback.useful,
             "overview_charts": [_chart_json(chart) for chart in feedback.overview_charts],
             "pages": {path: _page_json(page) for path, page in sorted(feedback.pages.items())}}
 
@@ -94,7 +104,7 @@ def dumps(feedback: PublishedFeedback) -> str:
 
 def _page_json(page: PageFeedback) -> dict[str, Any]:
     return {"page": page.page, "count": page.count, "by_intention": page.by_intention, "by_role": page.by_role,
-            "rated": page.rated, "ratings": page.ratings, "rating_average": page.rating_average,
+            "rated": page.rated, "ratings": page.ratings, "useful": page.useful, "rating_average": page.rating_average,
             "comments": [dict(comment) for comment in page.comments],
             "ratings_chart": None if page.ratings_chart is None else _chart_json(page.ratings_chart)}
 
@@ -115,8 +125,11 @@ def from_json(data: Any, shown: str, problems: Problems) -> PublishedFeedback | 
     where = f"{shown}/{DATA_FILE}"
     try:
         if data.get("version") != FORMAT_VERSION:
+            older = " It was written by an older Showcase, before the \"Is this page useful?\" votes." \
+                if isinstance(data.get("version"), int) and data.get("version") < FORMAT_VERSION else ""
             problems.add(where, None,
-                         f"The published feedback is in format {data.get('version')!r}, not {FORMAT_VERSION}.", HINT)
+                         f"The published feedback is in format {data.get('version')!r}, not {FORMAT_VERSION}.{older}",
+                         HINT)
             return None
         threshold = data["threshold"]
         if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
@@ -129,11 +142,13 @@ def from_json(data: Any, shown: str, problems: Problems) -> PublishedFeedback | 
                 by_role=_table(page["by_role"]), ratings=_table(page["ratings"]),
                 rating_average=page.get("rating_average"), comments=[_comment(c) for c in page["comments"]],
                 ratings_chart=_chart(page["ratings_chart"]) if page.get("ratings_chart") else None,
-                rated=None if page.get("rated") is None else _figure(page["rated"]))
+                rated=None if page.get("rated") is None else _figure(page["rated"]),
+                useful=_useful(page["useful"]))
         return PublishedFeedback(
             total=_figure(data["total"]), by_month=_months(data["by_month"]),
             by_intention=_table(data["by_intention"]), by_role=_table(data["by_role"]), pages=pages,
-            overview_charts=overview, threshold=threshold, other_pages=_figure(data["other_pages"]))
+            overview_charts=overview, threshold=threshold, other_pages=_figure(data["other_pages"]),
+            useful=_useful(data["useful"]))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         cannot_be_read(where, error, problems)
         return None
@@ -156,6 +171,17 @@ def _table(values: dict[str, Any] | str) -> dict[str, Figure] | str:
     if values == HIDDEN:
         return HIDDEN
     return {str(key): _figure(value) for key, value in values.items()}  # type: ignore[union-attr]
+
+
+def _useful(value: Any) -> Useful:
+    """The votes: {} or both of yes and no, or the word for all of them hidden."""
+    if value in (FEWER, HIDDEN):
+        return str(value)
+    if not isinstance(value, dict):
+        raise ValueError(f"the votes {value!r} are neither counts nor a word for hidden ones")
+    if value and sorted(value) != sorted(USEFUL_KEYS):
+        raise ValueError(f"the votes have {sorted(value)}, not yes and no")
+    return {str(key): _figure(count) for key, count in value.items()}
 
 
 def _months(values: list[Any] | str) -> list[tuple[str, Figure]] | str:

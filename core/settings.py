@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, NewType, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
+from core.databases import ENVIRONMENT_VARIABLE, database_problem
 from core.problems import Problems
 from core.published import DEFAULT_THRESHOLD
 from core.suggest import did_you_mean
@@ -32,6 +33,9 @@ DEFAULT_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("Provider background"),
     SectionSpec("What next"),
 )
+
+# How long responses are kept before `showcase feedback prune` deletes them: two years.
+DEFAULT_RETENTION_DAYS = 730
 
 # Wording on generated pages; any of these can be changed under `labels:`.
 DEFAULT_LABELS: dict[str, str] = {
@@ -69,6 +73,7 @@ _LABEL_VALUES = {"count": 0}
 Drafts = Literal["auto", "show", "hide"]
 Backend = Literal["receiver", "netlify", "formspree", "link", "off", "offline"]
 Search = Literal["pagefind", "off"]
+OnlineUrls = Literal["same", "folders", "files"]
 
 # An option that must be a whole http(s) address; "" means "not set". A NewType,
 # not a class of its own: the value stays the text the author wrote, so every
@@ -110,6 +115,13 @@ class FeedbackSettings:
     # shows "fewer than 5 responses" and a table cell "fewer than 5", so no
     # figure singles out a reader (as UK official statistics do).
     publish_threshold: int = DEFAULT_THRESHOLD
+    # Days a response is kept, in the receiver's database and the collector's store:
+    # `showcase feedback prune` (and `sync`) delete what was received longer ago.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    # The receiver's database: a SQLite file (relative to mkdocs.yml), or a PostgreSQL URL
+    # for several receivers sharing one. "": var/feedback/receiver.sqlite3. `--db` and the
+    # SHOWCASE_FEEDBACK_DB environment variable, in that order, come before it.
+    database: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,14 @@ class Settings:
     # A case whose `reviewed` date (else its `published` date) is more than this many
     # years before the build's date says so at the top of its page; 0: never.
     stale_after_years: int = 2
+    # How the published site spells its pages' addresses, for a copy built differently: the
+    # offline edition is files (cases/a.html) but cites and names the online page (cases/a/).
+    # same: as this build does; folders: cases/a/; files: cases/a.html. `make offline` sets it.
+    online_urls: OnlineUrls = "same"
+
+    def online_directory_urls(self, directory_urls: bool) -> bool:
+        """Whether the published site's addresses are folders, for a build whose own are ``directory_urls``."""
+        return directory_urls if self.online_urls == "same" else self.online_urls == "folders"
 
     def label(self, key: str, **values: object) -> str:
         """Page wording, the site's own where it set one."""
@@ -357,6 +377,16 @@ def settings_from(options: Any, where: str = "mkdocs.yml",
                      "single out one reader.",
                      "Use 3 or more (below 3, \"fewer than\" gives the number away); 5 is the usual choice in UK "
                      "official statistics.")
+    if feedback.retention_days < 1:
+        problems.add(where, lines.get("feedback.retention_days"),
+                     f"The option `retention_days` is {feedback.retention_days}, so every response would be "
+                     "deleted as soon as it is collected.",
+                     f"Use a whole number of days, 1 or more; the default is {DEFAULT_RETENTION_DAYS} (two years).")
+    database = database_problem(feedback.database)
+    if database is not None:
+        problems.add(where, lines.get("feedback.database"), f"The option `database`: {database}",
+                     "Write a file's path, or a postgresql:// URL. A URL with a password is better kept out "
+                     f"of mkdocs.yml: set it in the {ENVIRONMENT_VARIABLE} environment variable instead.")
     if feedback.backend == "link" and not feedback.link_url:
         problems.add(where, lines.get("feedback.backend"), "The feedback backend is link, but there is no `link_url`.",
                      "Add `link_url:` with the address of your survey.")

@@ -25,14 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.figures import HIDDEN, Figure
+from core.figures import AT_LEAST, FEWER, HIDDEN, Figure
 from core.form import NOT_GIVEN, RATINGS
-from core.published import DEFAULT_THRESHOLD, Chart, PageFeedback, PublishedFeedback, to_json
+from core.published import DEFAULT_THRESHOLD, USEFUL_KEYS, Chart, PageFeedback, PublishedFeedback, Useful, to_json
 
 from .pages import SitePages
 from .redact import redact
 from .store import StoredResponse
-from .suppress import Cells
+from .suppress import Cells, Label
 
 UNKNOWN = NOT_GIVEN[0]
 
@@ -54,7 +54,7 @@ class Aggregate(PublishedFeedback):
         pages = {path: replace(page, ratings_chart=ratings.get(path)) for path, page in self.pages.items()}
         return PublishedFeedback(total=self.total, by_month=self.by_month, by_intention=self.by_intention,
                                  by_role=self.by_role, pages=pages, overview_charts=list(overview),
-                                 threshold=self.threshold, other_pages=self.other_pages)
+                                 threshold=self.threshold, other_pages=self.other_pages, useful=self.useful)
 
 
 def publishable_comment(stored: StoredResponse) -> str | None:
@@ -75,6 +75,7 @@ class _Tally:
     ratings: Counter[int] = field(default_factory=Counter)
     months: Counter[str] = field(default_factory=Counter)
     comments: list[tuple[str, str]] = field(default_factory=list)  # (month, text), oldest first
+    votes: Counter[str] = field(default_factory=Counter)  # "yes"/"no": never part of ``count``
 
 
 def aggregate(stored: Iterable[StoredResponse], site: SitePages, threshold: int = DEFAULT_THRESHOLD) -> Aggregate:
@@ -89,6 +90,13 @@ def aggregate(stored: Iterable[StoredResponse], site: SitePages, threshold: int 
         if response.spam:
             continue
         address = site.match(response.page)
+        if response.is_vote:
+            # A vote is a tally of its own: it adds to no count of responses, month or breakdown.
+            # One for an address that is not the site's is not counted at all.
+            if address is not None and response.useful in USEFUL_KEYS:
+                everything.votes[response.useful] += 1
+                pages.setdefault(address, _Tally()).votes[response.useful] += 1
+            continue
         if address is None:
             other.count += 1  # counted, and nothing else: not its address, month or answers
             continue
@@ -144,6 +152,18 @@ def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], thr
         distribution = {str(r): cells.cell(tally.ratings[r], published=rated >= threshold) for r in RATINGS}
         cells.line(rated_cell, list(distribution.values()), table=True)
         rating_cells[path] = (rated_cell, distribution)
+    # Votes: each page's yes and no add up to its number of votes, the pages' to the overview's, and
+    # every page's yes (and no) to the overview's yes (and no), so a hidden page's vote cannot be
+    # worked out from the overview and the other pages.
+    votes_total = cells.cell(sum(everything.votes.values()), headline=True)
+    votes_overall = _vote_cells(cells, votes_total, everything.votes)
+    page_votes: dict[str, tuple[int, dict[str, int]]] = {}
+    for path in page_cells:
+        voted = cells.cell(sum(pages[path].votes.values()), headline=True)
+        page_votes[path] = (voted, _vote_cells(cells, voted, pages[path].votes))
+    cells.line(votes_total, [voted for voted, _ in page_votes.values()])
+    for key in USEFUL_KEYS:
+        cells.line(votes_overall[key], [row[key] for _, row in page_votes.values()])
     cells.protect_or_withhold()  # True if every breakdown had to be withheld: the pages then say "not shown"
 
     def figure(cell: int) -> Figure:
@@ -172,8 +192,9 @@ def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], thr
         comments: list[dict[str, str | None]] = [
             {"month": month if tally.months[month] >= threshold else None, "text": text}
             for month, text in tally.comments]
+        useful = _useful(cells, *page_votes[path])
         if tally.count < threshold:
-            published[path] = PageFeedback(path, figure(count_cell), comments=comments)
+            published[path] = PageFeedback(path, figure(count_cell), comments=comments, useful=useful)
             continue
         rated_cell, distribution = rating_cells[path]
         ratings: dict[str, Figure] | str = {}
@@ -187,9 +208,42 @@ def _suppressed(everything: _Tally, other: _Tally, pages: dict[str, _Tally], thr
         published[path] = PageFeedback(
             path, figure(count_cell), by_intention=table(rows[path]["intentions"], tally.intentions),
             by_role=table(rows[path]["roles"], tally.roles), ratings=ratings, rating_average=average,
-            comments=comments, rated=figure(rated_cell))
+            comments=comments, rated=figure(rated_cell), useful=useful)
     return Aggregate(total=figure(total), by_month=by_month, by_intention=by_intention, by_role=by_role,
-                     pages=published, threshold=threshold, other_pages=figure(other_cell), unmatched=other.count)
+                     pages=published, threshold=threshold, other_pages=figure(other_cell), unmatched=other.count,
+                     useful=_useful(cells, votes_total, votes_overall))
+
+
+def _vote_cells(cells: Cells, voted: int, votes: Counter[str]) -> dict[str, int]:
+    """The yes and no cells adding up to ``voted``: printed only when at least the threshold voted."""
+    published = cells.values[voted] >= cells.threshold
+    row = {key: cells.cell(votes[key], published=published) for key in USEFUL_KEYS}
+    cells.line(voted, list(row.values()), table=True)
+    return row
+
+
+def _useful(cells: Cells, voted: int, row: dict[str, int]) -> Useful:
+    """The votes as published: both numbers, or both words (pages show the number who voted as
+    the sum, so one number and the sum would give the other away). Fewer voters than the threshold:
+    FEWER. Turning a shown count into a word only publishes less than ``Cells`` checked."""
+    if cells.values[voted] == 0:
+        return {}
+    if cells.label(voted) is Label.FEWER:
+        return FEWER
+    published = {key: cells.published(cell) for key, cell in row.items()}
+    # Withheld whole (see Cells.protect_or_withhold), or the number who voted withheld: yes and no
+    # in words would still say it was the threshold or more, which ``Cells`` did not allow for.
+    if any(value is None for value in published.values()) or cells.label(voted) is Label.WITHHELD:
+        return HIDDEN
+    if cells.label(voted) is Label.SHOWN and all(cells.label(cell) is Label.SHOWN for cell in row.values()):
+        return {key: cells.values[cell] for key, cell in row.items()}
+    words: dict[str, Figure] = {}
+    for key, value in published.items():
+        if isinstance(value, int):  # shown: 0 stays 0 (it singles nobody out), any other becomes a word
+            words[key] = value if value == 0 else AT_LEAST if value >= cells.threshold else FEWER
+        elif value is not None:
+            words[key] = value
+    return words
 
 
 def _every_month(months: Counter[str]) -> list[tuple[str, int]]:

@@ -1,10 +1,12 @@
 """The ``showcase feedback ...`` commands: serve, collect, review, approve,
-reject, forget and publish."""
+reject, forget and publish; and for running it over time, sync (all of it on a
+schedule), prune (retention) and backup."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,10 +15,15 @@ from core.problems import Problems
 from core.project import Project, ProjectLoader
 from core.taxonomy import Taxonomy
 
+from .inbox import DEFAULT_DB
 from .store import DEFAULT_STORE, Store, StoreError
 
 if TYPE_CHECKING:
     from .erase import KnownSources
+    from .inboxes import Location
+    from .model import Page
+    from .publish import Written
+    from .sources.base import Source
 
 # The site's pages that carry a form, its taxonomy, and the problems met reading them. The
 # generator provides it; the command at the top (showcase.cli) passes it in, so that this
@@ -30,13 +37,13 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     feedback = commands.add_parser("feedback", help="receive, collect, review and publish readers' feedback")
     sub = feedback.add_subparsers(dest="feedback_command", required=True, metavar="COMMAND")
 
-    def command(name: str, help_text: str,
-                run: Callable[[Project, argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, run: Callable[[Project, argparse.Namespace], int],
+                not_loaded: int = 1) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text, description=help_text)
 
         def start(args: argparse.Namespace) -> int:
             project = load_project(args.config)
-            return 1 if project is None else run(project, args)
+            return not_loaded if project is None else run(project, args)
 
         parser.set_defaults(run=start)
         return parser
@@ -44,7 +51,9 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     serving = command("serve", "run the receiver that the feedback forms post to", _serve)
     serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serving.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
-    serving.add_argument("--db", help="the SQLite database (default: var/feedback/receiver.sqlite3)")
+    serving.add_argument("--db", help="the database: a SQLite file, or a PostgreSQL URL for several receivers "
+                         "sharing one (default: $SHOWCASE_FEEDBACK_DB, else feedback.database in mkdocs.yml, "
+                         "else var/feedback/receiver.sqlite3)")
     serving.add_argument("--rate-limit", type=int,
                          help="posts a minute from one address (default: from mkdocs.yml; 0 for no limit)")
     serving.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
@@ -59,6 +68,10 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     collecting.add_argument("--source", help="only this source, by its name in sources.yml")
     collecting.add_argument("--sources", default=DEFAULT_SOURCES, help=f"the sources file (default: {DEFAULT_SOURCES})")
     collecting.add_argument("--no-progress", action="store_true", help="no progress bar")
+    collecting.add_argument("--from-start", action="store_true",
+                            help="read the sources from the beginning again, not from where the last run "
+                                 "stopped (after a receiver's database was restored from a backup); nothing "
+                                 "is stored twice")
 
     reviewing = command("review", "list comments waiting for a decision, with personal details removed", _review)
     reviewing.add_argument("--all", action="store_true", help="also list comments already decided")
@@ -79,7 +92,29 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     publishing = command("publish", "write the aggregated feedback pages' data (nothing personal)",
                          lambda project, args: _publish(project, args, read_pages))
     publishing.add_argument("--out", help="folder to write (default: feedback.published_dir in mkdocs.yml)")
-    for parser in (collecting, reviewing, publishing, *(sub.choices[n] for n in ("approve", "reject", "forget"))):
+
+    syncing = command("sync", "collect from every source, prune old responses and publish: one command for "
+                      "cron or a scheduled job. Exit status 0: all done; 1: a source failed, the rest was "
+                      "collected and published; 2: nothing was published",
+                      lambda project, args: _sync(project, args, read_pages), not_loaded=2)
+    syncing.add_argument("--sources", default=DEFAULT_SOURCES, help=f"the sources file (default: {DEFAULT_SOURCES})")
+    syncing.add_argument("--out", help="folder to publish to (default: feedback.published_dir in mkdocs.yml)")
+    pruning = command("prune", "delete responses older than feedback.retention_days (730 days unless mkdocs.yml "
+                      "says otherwise) from the store and the receiver's database", _prune)
+    pruning.add_argument("--dry-run", action="store_true", help="say what would be deleted, and delete nothing")
+    for parser in (syncing, pruning):
+        parser.add_argument("--db", help=f"the receiver's database, to prune too: a SQLite file or a PostgreSQL "
+                                         f"URL (default: $SHOWCASE_FEEDBACK_DB, else feedback.database in "
+                                         f"mkdocs.yml, else {DEFAULT_DB} when it is there)")
+    backing_up = command("backup", "copy the receiver's database or the collector's store while it is in use, "
+                         "with SQLite's online backup, and check the copy", _backup)
+    backing_up.add_argument("dest", metavar="DEST", help="the copy to write (it must not exist, unless --force), "
+                            "or a folder to put a copy named with the date and time in")
+    backing_up.add_argument("--db", metavar="PATH", help=f"the database to copy (default: the receiver's, "
+                            f"{DEFAULT_DB}; the collector's store is {DEFAULT_STORE})")
+    backing_up.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    for parser in (collecting, reviewing, publishing, syncing, pruning,
+                   *(sub.choices[n] for n in ("approve", "reject", "forget"))):
         parser.add_argument("--store", help=f"the local feedback store (default: {DEFAULT_STORE})")
 
 
@@ -103,6 +138,7 @@ def _collect(project: Project, args: argparse.Namespace) -> int:
     from core.taxonomy import read_taxonomy
 
     from .collect import collect, summary
+    from .prune import Retained, cutoff
     from .sources.config import build_source, load_sources
 
     sources_file = project.root / args.sources
@@ -125,11 +161,29 @@ def _collect(project: Project, args: argparse.Namespace) -> int:
     store = _open_store(project, args)
     if store is None:
         return 1
+    days = project.settings.feedback.retention_days
+    # Nothing older than the retention period is taken in: prune would only delete it again.
+    sources = [Retained(_FromStart(source) if args.from_start else source, cutoff(days)) for source in
+               (build_source(c, choices) for c in configs)]
     with closing(store):
-        results = collect(store, [build_source(c, choices) for c in configs],
-                          progress=not args.no_progress)
+        results = collect(store, sources, progress=not args.no_progress)
     print(summary(results))
+    for source in sources:
+        if source.skipped:
+            print(f"{source.name}: left out {source.skipped} response(s) received more than {days} days ago "
+                  "(feedback.retention_days).")
     return 1 if any(r.error for r in results) else 0
+
+
+class _FromStart:
+    """A source read from its beginning, whatever cursor the store has for it."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.name = source.name
+
+    def pages(self, cursor: str | None) -> Iterator[Page]:
+        return self.source.pages(None)
 
 
 def _review(project: Project, args: argparse.Namespace) -> int:
@@ -264,4 +318,151 @@ def _publish(project: Project, args: argparse.Namespace, read_pages: PageReader)
         print(f"    {written.other_pages} response{'s were' if written.other_pages != 1 else ' was'} for "
               "addresses that are not pages of this site (mistyped, removed or made up). They count only "
               "towards \"other pages\" on the feedback overview.")
+    return 0
+
+
+def _publisher(project: Project, args: argparse.Namespace,
+               read_pages: PageReader) -> tuple[Callable[[Store], Written], Path] | None:
+    """What publishing needs from the site, read before anything is changed; None (said why) if
+    a page has a problem. Returns how to publish a store, and the folder it writes."""
+    from core.form import choices_for
+
+    from .pages import SitePages
+    from .publish import publish
+
+    addresses, taxonomy, problems = read_pages(project)
+    if problems.errors:
+        print(problems.report())
+        print("Stopped: fix these first. A page with a problem is not on the site, so its responses "
+              "would count only towards \"other pages\".")
+        return None
+    site = SitePages.of(addresses)
+    choices = choices_for(taxonomy)
+    out = Path(args.out) if args.out else project.root / project.settings.feedback.published_dir
+    threshold = project.settings.feedback.publish_threshold
+    return (lambda store: publish(store, choices, out, site, threshold)), out
+
+
+def _receiver_db(project: Project, args: argparse.Namespace) -> tuple[Location | None, bool]:
+    """The receiver's database to prune: the one --db names, else SHOWCASE_FEEDBACK_DB, else
+    feedback.database (a file named must exist; a PostgreSQL server is used as it is), else the
+    default file if it is here. The flag is False (said why) when the one named cannot be used."""
+    from .inboxes import LocationError, receiver_database
+
+    try:
+        chosen = receiver_database(project, args.db)
+    except LocationError as error:
+        print(error)
+        return None, False
+    path = chosen.location
+    if isinstance(path, Path) and not path.is_file():
+        if chosen.is_default:
+            return None, True
+        if args.db:
+            print(f"There is no receiver's database at {args.db}. Check --db, or leave it out to prune only "
+                  "the store.")
+        else:
+            print(f"There is no receiver's database at {path}, which {chosen.named_by} names. Check it, or "
+                  "unset it to prune only the store.")
+        return None, False
+    return path, True
+
+
+def _sync(project: Project, args: argparse.Namespace, read_pages: PageReader) -> int:
+    """Everything is checked before anything is collected: a problem there is exit status 2."""
+    from core.form import choices_for
+    from core.taxonomy import read_taxonomy
+
+    from .sources.config import build_source, load_sources
+    from .sync import EXIT_NOT_DONE, sync
+
+    sources_file = project.root / args.sources
+    if not sources_file.is_file():
+        print(f"Stopped: there is no {args.sources}. Copy feedback/sources.example.yml to {args.sources} and "
+              "list where your forms send their responses. Nothing was published (exit status 2).")
+        return EXIT_NOT_DONE
+    configs, problems = load_sources(sources_file)
+    taxonomy_problems = Problems()
+    choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file),
+                                        taxonomy_problems))
+    problems.extend(taxonomy_problems)
+    if problems.errors:
+        print(problems.report())
+        print("Stopped before collecting anything: nothing was published (exit status 2).")
+        return EXIT_NOT_DONE
+    publisher = _publisher(project, args, read_pages)
+    receiver_db, found = _receiver_db(project, args)
+    if publisher is None or not found:
+        print("Nothing was collected or published (exit status 2).")
+        return EXIT_NOT_DONE
+    store = _open_store(project, args)
+    if store is None:
+        return EXIT_NOT_DONE
+    publish, out = publisher
+    with closing(store):
+        report = sync(store, [build_source(c, choices) for c in configs], publish,
+                      retention_days=project.settings.feedback.retention_days, receiver_db=receiver_db)
+    print("\n".join(report.lines(project.shown(out), project.shown)))
+    return report.status
+
+
+def _prune(project: Project, args: argparse.Namespace) -> int:
+    """Prune the databases that are here: the store and the receiver's, or those named."""
+    from .inbox import InboxError
+    from .prune import prune
+
+    store_path = Path(args.store) if args.store else project.root / DEFAULT_STORE
+    if args.store and not store_path.is_file():
+        print(f"There is no store at {args.store}. Check --store.")
+        return 1
+    receiver_db, found = _receiver_db(project, args)
+    if not found:
+        return 1
+    named = bool(args.store or args.db)  # then only those named
+    use_store = store_path.is_file() and (bool(args.store) or not named)
+    receiver_db = receiver_db if args.db or not named else None
+    if not use_store and receiver_db is None:
+        print(f"Nothing to prune: there is no store at {project.shown(store_path)} and no receiver's database at "
+              f"{project.shown(project.root / DEFAULT_DB)}. Name them with --store or --db if they are elsewhere.")
+        return 0
+    store = _open_store(project, args) if use_store else None
+    if use_store and store is None:
+        return 1
+    try:
+        report = prune(store, receiver_db, project.settings.feedback.retention_days, dry_run=args.dry_run)
+    except (StoreError, InboxError, sqlite3.Error) as error:
+        print(f"Stopped: {error} What was pruned before this stays pruned; run it again once that is put right.")
+        return 1
+    finally:
+        if store is not None:
+            store.close()
+    print(report.message({path: project.shown(path) for path in (store_path, receiver_db) if isinstance(path, Path)}))
+    return 0
+
+
+def _backup(project: Project, args: argparse.Namespace) -> int:
+    from .backup import BackupError, backup
+    from .inboxes import LocationError, PostgresLocation, receiver_database
+
+    try:
+        named = receiver_database(project, args.db).location
+    except LocationError as error:
+        print(f"No backup was made: {error}")
+        return 1
+    if isinstance(named, PostgresLocation):  # the backup API is SQLite's; PostgreSQL has its own tool
+        print(f"No backup was made: {named} is a PostgreSQL database, which this command cannot copy. Back it "
+              "up with PostgreSQL's own pg_dump, from a machine that can reach the server, e.g.\n"
+              f"    pg_dump --format=custom --file=feedback-$(date +%Y%m%d).dump '{named}'\n"
+              "    (with the real password in place of ***, or in ~/.pgpass); restore with pg_restore.")
+        return 1
+    source = named
+    try:
+        made = backup(source, Path(args.dest), force=args.force)
+    except BackupError as error:
+        print(f"No backup was made: {error}")
+        return 1
+    size = f"{made.size / 1_000_000:.1f} MB" if made.size >= 100_000 else f"{made.size / 1000:.0f} KB"
+    print(f"Backed up {made.source} to {made.dest} ({size}; it passed SQLite's "
+          "integrity check).\n    It holds personal data: keep it where only you can read it, and delete it "
+          "when it is no longer needed to restore, so that prune and erasure requests reach it too.")
     return 0

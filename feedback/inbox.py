@@ -10,6 +10,8 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -20,7 +22,7 @@ from .database import open_database
 from .submission import Submission
 
 DEFAULT_DB = "var/feedback/receiver.sqlite3"  # below the project, ignored by git: it holds personal data
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the `useful` column (a one-click vote), added to older databases on opening
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,  -- the API's cursor: stable, increasing
@@ -36,7 +38,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     email        TEXT NOT NULL,
     consent      INTEGER NOT NULL,
     spam         INTEGER NOT NULL,
-    spam_reason  TEXT NOT NULL
+    spam_reason  TEXT NOT NULL,
+    useful       TEXT NOT NULL DEFAULT ''            -- "yes"/"no" for a vote, "" for a full response
 );
 -- Submissions erased on request (DELETE /api/submissions/<id>): a hash of the id and
 -- when, never what it said. A repeated delete (a retry after a lost answer) is then
@@ -88,6 +91,15 @@ def erased_digest(ident: str) -> str:
     return hashlib.sha256(ident.encode()).hexdigest()
 
 
+def add_useful_column(db: sqlite3.Connection, table: str) -> None:
+    """Give a database made before votes existed its ``useful`` column ("" for every old row, each
+    a full response). ``CREATE TABLE IF NOT EXISTS`` leaves an existing table as it was, so
+    without this an old receiver's database would refuse every new post."""
+    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    if "useful" not in columns:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN useful TEXT NOT NULL DEFAULT ''")
+
+
 class Inbox:
     """A thread-safe handle on the receiver's SQLite database."""
 
@@ -95,6 +107,7 @@ class Inbox:
         self.path = path
         try:
             self._db = open_database(path, _SCHEMA, SCHEMA_VERSION, shared_between_threads=True)
+            add_useful_column(self._db, "submissions")
         except (OSError, sqlite3.Error) as error:
             raise InboxError(f"The feedback database {path} cannot be opened ({error}). "
                              "Check the folder exists and is writable, or choose another with --db.") from error
@@ -158,6 +171,22 @@ class Inbox:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
 
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (callers hold the lock): committed whole, or rolled back on any
+        error, with a database error told as an InboxError that says what to check."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise InboxError(f"the feedback database {self.path} cannot be written ({error}). "
+                                 "Check the disk has space and the file is writable.") from error
+            raise
+
     def erase(self, ident: str, now: datetime | None = None) -> Erasure:
         """Delete one submission for good (an erasure request), keeping the hash of its id.
 
@@ -168,28 +197,41 @@ class Inbox:
         digest = erased_digest(ident)
         when = (now or datetime.now(UTC)).isoformat(timespec="milliseconds")
         with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                deleted = self._db.execute("DELETE FROM submissions WHERE id = ?", (ident,)).rowcount
+            with self._writing() as db:
+                deleted = db.execute("DELETE FROM submissions WHERE id = ?", (ident,)).rowcount
                 if deleted:
-                    self._db.execute("INSERT OR IGNORE INTO erased (digest, erased_at) VALUES (?, ?)",
-                                     (digest, when))
+                    db.execute("INSERT OR IGNORE INTO erased (digest, erased_at) VALUES (?, ?)", (digest, when))
                     outcome = Erasure.ERASED
-                elif self._db.execute("SELECT 1 FROM erased WHERE digest = ?", (digest,)).fetchone():
+                elif db.execute("SELECT 1 FROM erased WHERE digest = ?", (digest,)).fetchone():
                     outcome = Erasure.ALREADY_ERASED
                 else:
                     outcome = Erasure.NOT_FOUND
-                self._db.execute("COMMIT")
-            except BaseException as error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):
-                    raise InboxError(f"the feedback database {self.path} cannot be written ({error}). "
-                                     "Check the disk has space and the file is writable.") from error
-                raise
             if outcome is Erasure.ERASED:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return outcome
+
+    def delete_received_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Delete every submission received before ``cutoff`` (the retention period,
+        ``feedback.prune``) in one transaction; how many there were. ``dry_run`` only counts.
+
+        Hashes of erased submissions stay: they say nothing of what was sent. As
+        after an erasure, the write-ahead log is then folded in and emptied.
+        """
+        when = (cutoff.astimezone(UTC).isoformat(timespec="milliseconds"),)
+        old = "julianday(received_at) < julianday(?)"
+        with self._lock:
+            with self._writing() as db:
+                count = int(db.execute(f"SELECT COUNT(*) FROM submissions WHERE {old}", when).fetchone()[0])
+                if count and not dry_run:
+                    db.execute(f"DELETE FROM submissions WHERE {old}", when)
+            if count and not dry_run:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+
+    def shared_limit(self, name: str, per_minute: int) -> None:
+        """None: a SQLite file serves one receiver, which counts its rate limits in memory
+        (``feedback.ratelimit``). A PostgreSQL inbox counts them in the database instead."""
+        return None
 
     def close(self) -> None:
         with self._lock:

@@ -27,7 +27,14 @@ class FeedbackResponse:
     received_at: str  # ISO 8601, UTC
     organisation: str = ""
     email: str = ""
+    useful: str = ""  # "yes"/"no" for a one-click vote ("Is this page useful?"), "" for a full response
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+    @property
+    def is_vote(self) -> bool:
+        """A vote is counted apart from responses: it never adds to a page's count."""
+        return self.useful != ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
@@ -33,7 +34,9 @@ from werkzeug.wrappers import Response as BaseResponse  # Flask's Response exten
 from core.form import Choices
 
 from .api import API_MAX_LIMIT
-from .inbox import Erasure, Inbox, InboxError
+from .inbox import Erasure, InboxError
+from .inboxes import InboxLike, Limiter
+from .logs import log_requests
 from .proxies import TrustedProxies
 from .ratelimit import RateLimit
 from .submission import check_form, page_of
@@ -116,16 +119,23 @@ class ReceiverConfig:
         return f"{scheme}://{host}{port}"
 
 
-def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] = time.time) -> Flask:
+def create_app(config: ReceiverConfig, inbox: InboxLike, clock: Callable[[], float] = time.time) -> Flask:
     """The receiver as a WSGI app, for waitress (or tests) to serve."""
     app = Flask(__name__)
     # Flask autoescapes only templates named .html, .htm, .xml or .svg; ours end
     # in .j2, so without this a posted value would be written out as markup.
     app.jinja_options = {**app.jinja_options, "autoescape": True}
     app.config["MAX_CONTENT_LENGTH"] = MAX_TRANSPORT
-    limiter = RateLimit(config.rate_limit)
-    refusals = RateLimit(config.rate_limit * REFUSED_FACTOR)
-    token_failures = RateLimit(TOKEN_FAILURES_PER_MINUTE)
+
+    def rate_limit(name: str, per_minute: int) -> Limiter:
+        """Counted in the database when receivers share one (PostgreSQL), so the limit holds across
+        them; else in this receiver's memory."""
+        shared = inbox.shared_limit(name, per_minute)
+        return RateLimit(per_minute) if shared is None else shared
+
+    limiter = rate_limit("accepted", config.rate_limit)
+    refusals = rate_limit("refused", config.rate_limit * REFUSED_FACTOR)
+    token_failures = rate_limit("token_failures", TOKEN_FAILURES_PER_MINUTE)
     proxies = TrustedProxies.of(config.trusted_proxies)
 
     def client() -> str:
@@ -229,6 +239,8 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
         if wants_json():
             return _json({"status": "received", "id": stored.id}, 201)
         target = _page_address(config.site_url, checked.submission.page)
+        if checked.submission.is_vote:  # on to the rest of the form, with a thank-you for the vote above it
+            return redirect(f"{target}?feedback=useful#feedback-voted", code=303)
         return redirect(f"{target}?feedback=sent#feedback-sent", code=303)
 
     def token_refusal() -> Response | None:
@@ -266,7 +278,11 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
         if after > MAX_CURSOR or not 1 <= limit <= API_MAX_LIMIT:
             return refuse(400, f"`after` must be a cursor this API gave (0 to {MAX_CURSOR}), "
                           f"and `limit` from 1 to {API_MAX_LIMIT}.")
-        rows = inbox.page(after, limit + 1)
+        try:
+            rows = inbox.page(after, limit + 1)
+        except InboxError as error:
+            return refuse(503, f"The submissions cannot be read just now: {error} Then ask again.",
+                          headers={"Retry-After": "60"})
         page, more = rows[:limit], len(rows) > limit
         return _json({"submissions": [row.as_json() for row in page],
                       "next": str(page[-1].seq) if page else str(after), "has_more": more}, 200)
@@ -306,13 +322,15 @@ def create_app(config: ReceiverConfig, inbox: Inbox, clock: Callable[[], float] 
             refused = token_refusal()
             if refused is not None:
                 return refused
-            body["submissions"] = inbox.count()
+            with suppress(InboxError):  # said below: a database that cannot be read cannot be written either
+                body["submissions"] = inbox.count()
         problem = inbox.write_problem()
         if problem is not None:
             body.update(status="degraded", message=f"Feedback cannot be stored: {problem}")
             return _json(body, 503)
         return _json(body, 200)
 
+    log_requests(app, client)  # one JSON line per answer, with nothing personal (feedback.logs)
     return app
 
 

@@ -19,7 +19,7 @@ from .database import open_database
 from .model import FeedbackResponse
 
 DEFAULT_STORE = "var/feedback/collected.sqlite3"  # below the project, ignored by git
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the `useful` column (a one-click vote), added to older stores on opening
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- the number people use in review
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS responses (
     email        TEXT NOT NULL,
     raw          TEXT NOT NULL,
     collected_at TEXT NOT NULL,
+    useful       TEXT NOT NULL DEFAULT '',           -- "yes"/"no" for a vote, "" for a full response
     UNIQUE (source, key)
 );
 CREATE TABLE IF NOT EXISTS cursors (
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS erase_at_source (
 );
 """
 _FIELDS = ("source", "key", "page", "kind", "intention", "role", "rating", "comment", "consent", "spam",
-           "received_at", "organisation", "email")
+           "received_at", "organisation", "email", "useful")
 
 # A response with its decision, in the order StoredResponse is built from.
 _SELECT = (f"SELECT r.id, {', '.join('r.' + n for n in _FIELDS)}, r.raw, COALESCE(d.status, 'pending') "
@@ -119,6 +120,13 @@ def _digest(source: str, key: str) -> str:
     return hashlib.sha256(f"{source}\0{key}".encode()).hexdigest()
 
 
+def _add_useful_column(db: sqlite3.Connection) -> None:
+    """Give a store made before votes existed its ``useful`` column ("" for every old row, each a
+    full response): ``CREATE TABLE IF NOT EXISTS`` leaves an existing table as it was."""
+    if "useful" not in {row[1] for row in db.execute("PRAGMA table_info(responses)")}:
+        db.execute("ALTER TABLE responses ADD COLUMN useful TEXT NOT NULL DEFAULT ''")
+
+
 class Store:
     """The collector's database. One process at a time writes it."""
 
@@ -126,6 +134,7 @@ class Store:
         self.path = path
         try:
             self._db = open_database(path, _SCHEMA, SCHEMA_VERSION, timeout=30)
+            _add_useful_column(self._db)
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"The feedback store {path} cannot be opened ({error}). "
                              "Check the folder exists and is writable, or choose another with --store.") from error
@@ -236,6 +245,28 @@ class Store:
         """The source has confirmed the response is gone: forget its id too."""
         with self._transaction() as db:
             db.execute("DELETE FROM erase_at_source WHERE source = ? AND key = ?", (source, key))
+
+    # Retention (feedback.prune)
+    def delete_received_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Delete every response received before ``cutoff``, with its review decision,
+        in one transaction; how many there were. ``dry_run`` only counts them.
+
+        The raw record goes with its row. The hashes of responses erased on request
+        (``forgotten``) and erasures still owed at a source stay: they hold nothing
+        a response said, and without them erased responses could come back. Then the
+        write-ahead log is emptied, as after an erasure, so no copy is left there.
+        """
+        when = (cutoff.astimezone(UTC).isoformat(timespec="milliseconds"),)
+        old = "julianday(received_at) < julianday(?)"  # compares times, whatever the offset is written as
+        with self._transaction() as db:
+            count = int(db.execute(f"SELECT COUNT(*) FROM responses WHERE {old}", when).fetchone()[0])
+            if count and not dry_run:
+                db.execute(f"DELETE FROM decisions WHERE response_id IN (SELECT id FROM responses WHERE {old})",
+                           when)
+                db.execute(f"DELETE FROM responses WHERE {old}", when)
+        if count and not dry_run:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
 
     @staticmethod
     def _stored(row: tuple) -> StoredResponse:

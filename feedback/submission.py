@@ -14,7 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.form import HONEYPOT, KINDS, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, MIN_SECONDS, RATINGS, YES, Choices
+from core.form import (
+    HONEYPOT,
+    KINDS,
+    MAX_COMMENT,
+    MAX_EMAIL,
+    MAX_ORGANISATION,
+    MIN_SECONDS,
+    RATINGS,
+    USEFUL,
+    USEFUL_STEP,
+    YES,
+    Choices,
+)
 
 from .pages import normalise_page
 
@@ -28,6 +40,7 @@ _NUMBER_OK = {"rating": (int,), "shown_at": (int, float), "consent": (bool,)}
 _LABELS = {"page": "The page address", "kind": "The kind of page", "intention": "What brings you to this page",
            "role": "Your role", "rating": "The rating", "comments": "Comments", "organisation": "Organisation",
            "email": "Email", "consent": "Permission to publish", "shown_at": "The form's time",
+           "useful": "Whether this page is useful", "step": "The part of the form",
            HONEYPOT: "The hidden field", "_gotcha": "The hidden field"}
 
 
@@ -48,6 +61,14 @@ class Submission:
     consent: bool
     spam: bool = False
     spam_reason: str = ""
+    # "yes" or "no" for a vote ("Is this page useful?", sent on its own), "" for a full response.
+    # Last, so the receiver's table gains it as its last column (``inbox``'s migration).
+    useful: str = ""
+
+    @property
+    def is_vote(self) -> bool:
+        """A one-click answer to "Is this page useful?", counted apart from full responses."""
+        return self.useful != ""
 
 
 @dataclass
@@ -118,7 +139,13 @@ def _spam_reason(fields: _Fields, now: float) -> str:
 
 
 def check_form(form: Mapping[str, Any], choices: Choices, now: float) -> Checked:
-    """Every field checked; all errors at once, as a person would want them."""
+    """Every field checked; all errors at once, as a person would want them.
+
+    A post with ``step=useful`` is the one-click "Is this page useful?" form: it needs only
+    ``useful`` (yes or no) besides the page, and any other answers in it are ignored, so a
+    vote is never half a response. A full form's own ``useful`` is ignored the same way: the
+    vote is sent on its own, and counting it twice would inflate the figures.
+    """
     fields = _Fields(form)
     errors: dict[str, str] = {}
     page = page_of(fields.text("page"))
@@ -127,6 +154,11 @@ def check_form(form: Mapping[str, Any], choices: Choices, now: float) -> Checked
     kind = fields.text("kind")
     if kind not in KINDS:
         errors["kind"] = "The form is missing which kind of page it is on. Go back to the page and send it again."
+    step = fields.text("step")
+    if step == USEFUL_STEP:
+        return _check_vote(fields, errors, page, kind, now)
+    if step:
+        errors["step"] = "The form sent a part this site does not have. Go back to the page and send it again."
     intention = fields.text("intention")
     if intention not in {value for value, _ in choices.intentions}:
         errors["intention"] = "Select what brings you to this page"
@@ -157,3 +189,17 @@ def check_form(form: Mapping[str, Any], choices: Choices, now: float) -> Checked
     return Checked(Submission(
         page=page, kind=kind, intention=intention, role=role, rating=rating, comments=comments,
         organisation=organisation, email=email, consent=consent, spam=bool(reason), spam_reason=reason))
+
+
+def _check_vote(fields: _Fields, errors: dict[str, str], page: str | None, kind: str, now: float) -> Checked:
+    """The "Is this page useful?" post: the page, kind and spam checks of any post, and yes or no."""
+    useful = fields.text("useful").lower()
+    if useful not in USEFUL:
+        errors["useful"] = "Select Yes or No to say whether this page is useful"
+    reason = _spam_reason(fields, now)
+    errors.update(fields.errors)
+    if errors or page is None:
+        return Checked(None, errors)
+    return Checked(Submission(
+        page=page, kind=kind, intention="", role="", rating=None, comments="", organisation="", email="",
+        consent=False, spam=bool(reason), spam_reason=reason, useful=useful))

@@ -1,4 +1,4 @@
-"""The authors' commands, ``showcase check`` and ``showcase new``.
+"""The authors' commands, ``showcase check``, ``showcase new`` and ``showcase import``.
 
 ``showcase.cli`` assembles the whole ``showcase`` command and registers these
 beside the feedback commands; each gets a function that finds the project.
@@ -11,8 +11,10 @@ from collections.abc import Callable
 from core.problems import summary_line
 from core.project import Project, ProjectLoader
 
+from .check import check_links
 from .load import load_catalogue
 from .scaffold import ScaffoldError, new_case
+from .word.run import import_word
 
 
 def check(project: Project, args: argparse.Namespace) -> int:
@@ -24,6 +26,7 @@ def check(project: Project, args: argparse.Namespace) -> int:
     settings = project.settings
     include_drafts = settings.shows_drafts(serving=args.drafts)
     catalogue, problems = load_catalogue(project, include_drafts=include_drafts)
+    check_links(project, catalogue, problems)  # the build finds these only as it makes the pages
     if problems:
         print(problems.report())
         if problems.notes and not include_drafts and settings.shows_drafts(serving=True):
@@ -49,7 +52,7 @@ def new(project: Project, args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) -> None:
-    """Add ``check`` and ``new``."""
+    """Add ``check``, ``new`` and ``import``."""
 
     def starting(run: Callable[[Project, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
         def start(args: argparse.Namespace) -> int:
@@ -64,3 +67,7 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader) 
     making = commands.add_parser("new", help="start a new case study from a template")
     making.add_argument("title", help='the case study\'s title, in quotes: "Peer mentors in reception"')
     making.set_defaults(run=starting(new))
+    importing = commands.add_parser("import", help="draft case studies from Word documents (.docx)")
+    importing.add_argument("files", nargs="+", metavar="FILE.docx",
+                           help="Word documents saved as .docx, or folders that hold them")
+    importing.set_defaults(run=starting(import_word))

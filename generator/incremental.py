@@ -72,7 +72,8 @@ def _shape(catalogue: Catalogue, settings: Settings, notices: list[str], site_ur
            directory_urls: bool) -> tuple[object, ...]:
     """Everything the render reads, except the cases' sections."""
     return (settings, tuple(notices), site_url, directory_urls, catalogue.taxonomy, catalogue.toolkits,
-            catalogue.home, catalogue.feedback, tuple(_case_shape(case) for case in catalogue.cases))
+            catalogue.home, catalogue.feedback, tuple(_case_shape(case) for case in catalogue.cases),
+            tuple(catalogue.previews), tuple(sorted(catalogue.page_problems.items())))
 
 
 @dataclass

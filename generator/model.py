@@ -114,6 +114,10 @@ class Catalogue:
     home: HomeText | None = None
     feedback: PublishedFeedback | None = None
     feedback_folder: Path | None = None  # where the published feedback and its charts were read from
+    # `mkdocs serve` only: cases with errors, shown as far as they can be with their problems at the
+    # top (never in lists, feeds or the published site), and each case page's problems, by slug.
+    previews: list[Case] = field(default_factory=list)
+    page_problems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _by_slug: dict[str, Case] = field(init=False, repr=False)
     _by_term: dict[Term, list[Case]] = field(init=False, repr=False)
 

@@ -117,6 +117,8 @@ def offline_config(config_file: Path) -> str:
     options: dict[str, Any] = dict(showcase) if isinstance(showcase, dict) else {}
     options["search"] = "off"
     options["feedback"] = {**dict(options.get("feedback") or {}), "backend": "offline"}
+    # The edition's pages are files, but its citations and canonical addresses name the published pages.
+    options["online_urls"] = "files" if parent.get("use_directory_urls") is False else "folders"
     plugins: list[Any] = ["search", "offline", {PLUGIN_NAME: options}]
     plugins += [name if value is None else {name: value} for name, value in entries if name not in _OWN_PLUGINS]
     extra: dict[str, Any] = parent["extra"] if isinstance(parent.get("extra"), dict) else {}
@@ -157,8 +159,9 @@ def build_site(config_file: Path, site_dir: Path, *, shim: Path | None = None,
     shim = shim or find_shim(root)
     if shim is None or not shim.is_file():
         raise OfflineError(f"The iframe-worker shim is missing ({shim or root / SHIM_IN_NODE_MODULES}), and the "
-                           "offline search needs it. Run `make node_modules/.installed` (it needs npm), "
-                           "then try again.")
+                           "offline search needs it. Install it with npm in the site's folder: "
+                           "`npm install iframe-worker` (in Showcase's own checkout, "
+                           "`make node_modules/.installed`), then try again.")
     handle, name = tempfile.mkstemp(prefix=".showcase-offline-", suffix=".yml", dir=root)
     generated = Path(name)
     try:

@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import urljoin
 
 from mkdocs.config import base, config_options
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,8 +24,9 @@ from mkdocs.structure.pages import Page
 
 from core.problems import Problems, Severity
 from core.project import Project, option_lines
-from core.settings import OPTION_NAMES, settings_from
+from core.settings import OPTION_NAMES, Settings, settings_from
 
+from . import addresses
 from .blocks import join_blocks
 from .feeds import FEEDS_FOR_PAGE, FeedLinks, atom_feeds
 from .incremental import BuildLedger, RenderMemo, TemplateCache, digest_of, remove_stale
@@ -114,6 +116,7 @@ class ShowcaseConfig(base.Config):
     search = config_options.Optional(_AsWritten())
     search_timeout = config_options.Optional(_AsWritten())
     stale_after_years = config_options.Optional(_AsWritten())
+    online_urls = config_options.Optional(_AsWritten())
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -166,7 +169,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         serving = self.command == "serve"
         self.ledger.begin()
         self.catalogue, self.problems = load_catalogue(self.project, settings.shows_drafts(serving),
-                                                       self.cases if serving else None)
+                                                       self.cases if serving else None, previews=serving)
         self._report(serving)
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -225,10 +228,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # data, both from published cases only, never drafts. Not while serving: they cost 0.2 s a save at
         # 1,000 cases, for files an author previewing pages does not read.
         if self.command != "serve":
-            feeds = atom_feeds(self.catalogue, config.site_name, config.site_url, config.use_directory_urls, log.info)
+            online = self.project.settings.online_directory_urls(config.use_directory_urls)
+            feeds = atom_feeds(self.catalogue, config.site_name, config.site_url, online, log.info)
             self.feed_links = feeds.links
-            outputs = {**feeds.files, **open_data_files(self.catalogue, config.site_name, config.site_url,
-                                                        config.use_directory_urls)}
+            outputs = {**feeds.files, **open_data_files(self.catalogue, config.site_name, config.site_url, online)}
             for dest_uri, content in outputs.items():
                 if files.get_file_from_path(dest_uri) is None:  # a file of the docs folder's own wins
                     files.append(File.generated(config, dest_uri, content=content))
@@ -263,14 +266,16 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         src_uri = page.file.src_uri
         # A build needs each page's blocks once; `mkdocs serve` may build the page again.
         blocks = self.blocks.get(src_uri) if self.command == "serve" else self.blocks.pop(src_uri, None)
+        # for print (print_edition.py): the published site's addresses, even in an edition built as files
+        as_folders = self._online_folders(config) and not config.use_directory_urls
         if not blocks:
-            return written_out_links(html, page.url, config.site_url or "")  # for print: print_edition.py
+            return written_out_links(html, page.url, config.site_url or "", as_folders)
         joined = join_blocks(html, blocks)
         if joined.missing:
             log.warning(f"{src_uri}: the page's own Markdown hid where {', '.join(joined.missing)} should go "
                         "(an unclosed code block or HTML tag?), so it is at the end of the page. "
                         "Close the code block or tag in the page's source.")
-        return written_out_links(joined.html, page.url, config.site_url or "")
+        return written_out_links(joined.html, page.url, config.site_url or "", as_folders)
 
     # Start the search indexer (build), or forget pages that are gone (serve).
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -290,6 +295,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             self._close_indexer()
             self.indexer = SearchIndexer(IndexerOptions()).start()
         return env
+
+    # The canonical address (the head's link, Open Graph, the printed colophon) is the published page's.
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        if config.site_url and self._online_folders(config) != config.use_directory_urls:
+            online = addresses.site_url(page.file.src_uri, self._online_folders(config))
+            page.canonical_url = urljoin(config.site_url.rstrip("/") + "/", online)
+        return context
 
     # Hand each written page's own content to the search indexer, which keeps only cases and chapters.
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -371,6 +383,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                      f"({self.cases.reads:,} case file{'s' if self.cases.reads != 1 else ''} read again).")
         self.ledger.finish()
 
+    def _online_folders(self, config: MkDocsConfig) -> bool:
+        """Whether the published site's page addresses are folders (``online_urls``)."""
+        settings = self.project.settings if self.project is not None else Settings()
+        return settings.online_directory_urls(config.use_directory_urls)
+
     def _searching(self) -> bool:
         return bool(self.config.enabled) and self.project is not None and self.project.settings.search == "pagefind"
 
@@ -395,8 +412,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 serve_log.log(logging.INFO if problem.severity is Severity.NOTE else logging.WARNING,
                               problem.format())
             if self.problems.errors:
-                serve_log.warning("Pages with errors are left out until they are fixed; "
-                                  "the home page lists the problems too.")
+                serve_log.warning("Pages with errors are left out of the lists until they are fixed; "
+                                  "a case's own page shows its problems at the top, and the home page lists them all.")
             return
         loggers = {Severity.WARNING: log.warning, Severity.NOTE: log.info}
         for problem in self.problems.sorted():

@@ -60,9 +60,13 @@ def shift_headings(markdown: str, levels: int = 1) -> str:
     return "\n".join(out)
 
 
-def print_address(href: str, page_url: str, site_url: str) -> str | None:
+def print_address(href: str, page_url: str, site_url: str, as_folders: bool = False) -> str | None:
     """What a printed page shows after a link to ``href`` on the page at ``page_url``
-    (its address below the site's root): ``None`` for a place on the same page."""
+    (its address below the site's root): ``None`` for a place on the same page.
+
+    ``as_folders``: this build's pages are files (``cases/a.html``) but the published
+    site's are folders (``cases/a/``), as in the offline edition; paper gives the latter.
+    """
     href = html.unescape(href).strip()
     if not href or href.startswith("#"):
         return None
@@ -79,12 +83,22 @@ def print_address(href: str, page_url: str, site_url: str) -> str | None:
     if resolved.endswith("/") and not path.endswith("/"):
         path += "/"
     fragment = "#" + href.split("#", 1)[1] if "#" in href else ""
+    if as_folders:
+        path = folder_address(path)
     if site_url:
         return site_url.rstrip("/") + path + fragment
     return path + fragment
 
 
-def written_out_links(content: str, page_url: str, site_url: str) -> str:
+def folder_address(path: str) -> str:
+    """A page's file address as a folder one: ``/cases/a.html`` -> ``/cases/a/``, ``/index.html`` -> ``/``.
+    Anything that is not an ``.html`` page (a chart, the catalogue's CSV) stays as it is."""
+    if path.endswith("/index.html") or path == "index.html":
+        return path[: -len("index.html")]
+    return path[: -len(".html")] + "/" if path.endswith(".html") else path
+
+
+def written_out_links(content: str, page_url: str, site_url: str, as_folders: bool = False) -> str:
     """A page's content with each link's printed address in ``data-print-href``.
 
     A link whose text already is its address (an autolink) gets none, so the
@@ -94,7 +108,7 @@ def written_out_links(content: str, page_url: str, site_url: str) -> str:
         attributes, text = found.group("attributes"), found.group("text")
         if "data-print-href=" in attributes:
             return found.group(0)
-        address = print_address(found.group("href"), page_url, site_url)
+        address = print_address(found.group("href"), page_url, site_url, as_folders)
         shown = html.unescape(_TAG.sub("", text)).strip()
         if address is None or shown in (address, html.unescape(found.group("href"))):
             return found.group(0)

@@ -178,6 +178,7 @@ class Renderer:
         self.directory_urls = directory_urls
         # mkdocs.yml's own `site_url` ("" when not set), for the full addresses in citations.
         self.public_url = public_url if not public_url or public_url.endswith("/") else public_url + "/"
+        self.public_directory_urls = settings.online_directory_urls(directory_urls)  # the online page's spelling
         self.today = build_date()  # for the staleness notice: SOURCE_DATE_EPOCH's day, else today
         self.relations = Relations(catalogue)
         self._cards: dict[tuple[str, int, int], Markup] = {}  # (case, depth, heading level) -> card
@@ -216,8 +217,10 @@ class Renderer:
             found = self._cards[key] = module.card(case, level)
         return found
 
-    def page(self, kind: str, src_uri: str, *, in_nav: bool = True, **context: Any) -> PageSource:
-        """The page ``src_uri`` from the templates ``<kind>.md.j2`` and ``<kind>.html.j2``."""
+    def page(self, kind: str, src_uri: str, *, in_nav: bool = True, problems: tuple[str, ...] = (),
+             **context: Any) -> PageSource:
+        """The page ``src_uri`` from the templates ``<kind>.md.j2`` and ``<kind>.html.j2``;
+        ``problems`` (while serving) are shown at its top."""
         values = dict(self._links(src_uri), card=lambda case, level: self.card(src_uri, case, level), **context)
         html = _ENV.get_template(f"{kind}.html.j2").make_module(values)
         rendered: dict[str, str] = {}
@@ -229,12 +232,17 @@ class Renderer:
             return Markup(f"\n{placeholder}\n")  # a block of its own: blank lines around it
 
         markdown = _ENV.get_template(f"{kind}.md.j2").render(values, block=block)
+        if problems:  # `mkdocs serve`: what is wrong with the page, above everything else on it
+            placeholder = blocks.marker("problems")
+            rendered[placeholder] = str(_ENV.get_template("_problems.html.j2").render(problems=problems))
+            markdown = _after_front_matter(markdown, f"\n{placeholder}\n")
         markdown, sealed = blocks.seal(markdown, rendered)
         return PageSource(src_uri, markdown, sealed, in_nav)
 
     def all_pages(self) -> list[PageSource]:
         pages = [self.home(), *self.browse()]
         pages += [self.case(case) for case in self.catalogue.cases]
+        pages += [self.case(case) for case in self.catalogue.previews]  # `mkdocs serve` only
         for vocabulary in self.catalogue.taxonomy.vocabularies:
             pages.append(self.vocabulary(vocabulary))
             for term in vocabulary.terms:
@@ -263,13 +271,14 @@ class Renderer:
 
     def case(self, case: Case) -> PageSource:
         return self.page("case", addresses.case_page(case), in_nav=False, case=case,
+                         problems=self.catalogue.page_problems.get(case.slug, ()),
                          feedback_form=self.feedback.form("case", addresses.case_page(case)),
                          feedback_summary=self.feedback.summary(addresses.case_page(case)),
                          related=self.relations.related(case, self.settings.related_limit),
                          chapters=chapters_for_case(self.catalogue, case),
                          stale=staleness(case, self.today, self.settings.stale_after_years),
                          citation=citation(case, self.public_url and self.public_url + addresses.site_url(
-                             addresses.case_page(case), self.directory_urls)))
+                             addresses.case_page(case), self.public_directory_urls)))
 
     def search(self) -> PageSource:
         """The search page, with a filter for every vocabulary, the year and the kind of page."""
@@ -302,6 +311,16 @@ class Renderer:
             total=len(cases), theme_counts=[len(self.catalogue.cases_with(term)) for term in chapter.themes],
             previous=toolkit.chapters[index - 1] if index > 0 else None,
             next=toolkit.chapters[index + 1] if index + 1 < len(toolkit.chapters) else None)
+
+
+def _after_front_matter(markdown: str, text: str) -> str:
+    """``markdown`` with ``text`` put just after its front matter (or at its start)."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 3)
+        if end != -1:
+            cut = end + len("\n---\n")
+            return markdown[:cut] + text + markdown[cut:]
+    return text + markdown
 
 
 @dataclass(frozen=True)

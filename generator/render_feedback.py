@@ -16,7 +16,16 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from core.figures import AT_LEAST, Figure, words
-from core.form import HONEYPOT, MAX_COMMENT, MAX_EMAIL, MAX_ORGANISATION, RATINGS, choices_for, in_form_order
+from core.form import (
+    HONEYPOT,
+    MAX_COMMENT,
+    MAX_EMAIL,
+    MAX_ORGANISATION,
+    RATINGS,
+    USEFUL_STEP,
+    choices_for,
+    in_form_order,
+)
 from core.months import month_name
 from core.settings import Settings
 
@@ -94,9 +103,14 @@ class FeedbackRenderer:
             action = f"https://formspree.io/f/{feedback.formspree_id}"
         else:  # netlify sends the reader to the action's page afterwards
             action = f"{urlsplit(self.site_url).path}{page_url}?feedback=sent#feedback-sent"
+        # The vote goes where the form goes; Netlify then shows the rest of the form and a thank-you.
+        useful_action = action
+        if feedback.backend == "netlify":
+            useful_action = f"{urlsplit(self.site_url).path}{page_url}?feedback=useful#feedback-voted"
         prompt = feedback.case_prompt if kind == "case" else feedback.toolkit_prompt
         return Markup(self.env.get_template("feedback_form.html.j2").render(
             feedback=feedback, kind=kind, prompt=prompt, action=action, page_url=page_url,
+            useful_action=useful_action, useful_step=USEFUL_STEP,
             summary=self._summary(src_uri),
             intentions=self.choices.intentions, roles=self.choices.roles, ratings=RATINGS, max_comment=MAX_COMMENT,
             max_organisation=MAX_ORGANISATION, max_email=MAX_EMAIL,

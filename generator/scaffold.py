@@ -1,6 +1,8 @@
 """``showcase new``: a new case-study file with every field and section."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +14,21 @@ from core.slugs import slugify
 
 _ENV = Environment(loader=PackageLoader("generator", "templates"), autoescape=False,
                    undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML string, its letters as they are (``Ysgol Gymraeg Aberystwyth``,
+    not ``\\u00e2``-style escapes). JSON's string syntax is YAML's double-quoted one; only
+    the quote, the backslash and control characters are escaped."""
+    written = json.dumps(text, ensure_ascii=False)
+    # Characters YAML may not hold as they are (C1 controls, a byte-order mark, surrogates) stay escaped.
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", written)
+
+
+_UNPRINTABLE = re.compile("[\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+_ENV.filters["yaml_string"] = yaml_string
 
 # Shown as HTML comments under each default section heading.
 PROMPTS = {

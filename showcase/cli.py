@@ -14,6 +14,7 @@ from pathlib import Path
 
 import feedback.cli
 import generator.cli
+import showcase.init
 from core.project import Project, find_config, load_project
 from generator.form_pages import pages_with_forms
 
@@ -36,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="showcase", description="Good-practice case studies as a static site.")
     top.add_argument("--config", help="the site's mkdocs.yml (default: the nearest one)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    showcase.init.register(commands)
     generator.cli.register(commands, find_project)
     feedback.cli.register(commands, find_project, pages_with_forms)
     return top

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.form import HONEYPOT, KINDS, RATINGS, YES, Choices
+from core.form import HONEYPOT, KINDS, RATINGS, USEFUL_STEP, YES, Choices
 
 from ..model import FeedbackResponse
 from ..pages import normalise_page
@@ -24,6 +24,7 @@ from .base import SourceError
 from .settings import FIELDS, SourceSettings
 
 _YES = YES | {"y", "agree", "i agree", "x", "✓"}  # what survey exports write for a ticked box
+_NO = frozenset({"no", "n", "off", "false", "0", "not useful"})  # what a "no" may be written as
 _SPACES = re.compile(r"\s+")
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)(?:\.0+)?(?![\d.])")
 
@@ -111,6 +112,22 @@ def consent_of(value: Any, extra: Mapping[str, bool] | None = None) -> bool:
             if fold(str(label)) == written:
                 return bool(allowed)
     return written in _YES or written.startswith(("yes,", "yes ", "yes."))
+
+
+def useful_of(value: Any) -> str:
+    """"yes" or "no" from a vote ("Is this page useful?") however a service wrote it; "" for
+    anything else, which is then not a vote (the original stays in ``raw``)."""
+    value = single(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return "yes" if value == 1 else "no" if value == 0 else ""
+    written = fold(as_text(value))
+    if written in _YES or written in {"useful", "yes, this page is useful"}:
+        return "yes"
+    if written in _NO or written == "no, this page is not useful":
+        return "no"
+    return ""
 
 
 def time_of(value: Any, date_format: str | None = None, zone: tzinfo = UTC) -> str:
@@ -228,18 +245,33 @@ class Normaliser:
             page = ""
         kind = fold(as_text(fields.get("kind")))
         honeypot = as_text(fields.get(HONEYPOT)) or as_text(fields.get("_gotcha"))
+        intention = self.intentions.slug(fields.get("intention"))
+        role = self.roles.slug(fields.get("role"))
+        rating = rating_of(fields.get("rating"))
+        comment = as_text(fields.get("comment"))
+        # A vote is the one-click form's post: a yes or no and no other answer. The small form says
+        # so (``step``); a record it sent whose vote cannot be read is neither a vote nor a
+        # response, so it is set aside as spam rather than counted as an empty response.
+        useful = useful_of(fields.get("useful"))
+        said_vote = fold(as_text(fields.get("step"))) == USEFUL_STEP
+        if not said_vote and (intention or role or rating is not None or comment):
+            useful = ""  # a full response: its vote, if a service added one, is not counted twice
+        unreadable_vote = said_vote and not useful
+        if useful:
+            intention, role, rating, comment = "", "", None, ""
         return FeedbackResponse(
             source=self.source, key=key, page=page,
             kind=kind if kind in KINDS else self.default_kind,
-            intention=self.intentions.slug(fields.get("intention")),
-            role=self.roles.slug(fields.get("role")),
-            rating=rating_of(fields.get("rating")),
-            comment=as_text(fields.get("comment")),
-            consent=consent_of(fields.get("consent"), self.consent_labels),
-            spam=bool(spam) or bool(honeypot),
+            intention=intention,
+            role=role,
+            rating=rating,
+            comment=comment,
+            consent=False if useful else consent_of(fields.get("consent"), self.consent_labels),
+            spam=bool(spam) or bool(honeypot) or unreadable_vote,
             received_at=when,
-            organisation=as_text(fields.get("organisation")),
-            email=as_text(fields.get("email")),
+            organisation="" if useful else as_text(fields.get("organisation")),
+            email="" if useful else as_text(fields.get("email")),
+            useful=useful,
             raw=raw)
 
 
@@ -249,4 +281,5 @@ def our_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     fields["comment"] = data.get("comments", data.get("comment"))
     fields[HONEYPOT] = data.get(HONEYPOT)
     fields["_gotcha"] = data.get("_gotcha")
+    fields["step"] = data.get("step")
     return fields

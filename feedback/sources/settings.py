@@ -30,7 +30,7 @@ from ..api import API_MAX_LIMIT
 from .base import SourceConfig, SourceError
 
 # Our form's own field names, as netlify's `data` and formspree's records carry them.
-FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "organisation", "email")
+FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "organisation", "email", "useful")
 # The limits a web source may set, with the largest each may be: a limit is
 # there to be met, so it cannot be switched off.
 LIMITS = {"max_response_mb": 1000, "max_minutes": 24 * 60}

@@ -16,6 +16,74 @@
     });
   }
 
+  // "Is this page useful?": the clicked button's answer is sent the same way as the form below,
+  // then the question becomes a thank-you and the rest of the form opens.
+  function setupUseful(form) {
+    if (form.dataset.ready) return;
+    form.dataset.ready = "yes";
+    var shown = form.querySelector('input[name="shown_at"]');
+    if (shown) shown.value = String(Date.now() / 1000);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter || form.querySelector('button[name="useful"]');
+      vote(form, button);
+    });
+  }
+
+  function vote(form, button) {
+    var error = form.querySelector(".sc-error-message");
+    error.hidden = true;
+    error.textContent = "";
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    var body = new URLSearchParams(new FormData(form));
+    body.set("useful", button.value);
+    post(form.action, body)
+      .then(function (result) {
+        if (result.status >= 200 && result.status < 300) {
+          voted(form);
+        } else {
+          var errors = result.data.errors || {};
+          error.textContent = errors.useful || result.data.message ||
+            "Your answer could not be sent. Please try again in a few minutes.";
+          error.hidden = false;
+        }
+      })
+      .catch(function () {
+        error.textContent = "Your answer could not be sent. Check your connection and try again.";
+        error.hidden = false;
+      })
+      .finally(function () {
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
+  }
+
+  function voted(form) {
+    var section = form.closest(".sc-feedback");
+    var thanks = section.querySelector(".sc-useful__thanks");
+    var more = section.querySelector(".sc-feedback__more");
+    form.hidden = true;
+    thanks.textContent = "Thank you for your feedback.";
+    if (more) more.classList.add("is-open");
+    // Focus on the thank-you: it is read out, and the next Tab goes on into the rest of the form.
+    thanks.focus();
+  }
+
+  // Form-encoded, so the browser sends it without a CORS preflight.
+  function post(action, body) {
+    return fetch(action, {
+      method: "POST",
+      body: body,
+      headers: { Accept: "application/json" },
+      credentials: "omit"
+    }).then(function (response) {
+      return response.json().then(
+        function (data) { return { status: response.status, data: data }; },
+        function () { return { status: response.status, data: {} }; }
+      );
+    });
+  }
+
   function clearErrors(form) {
     form.querySelectorAll(".sc-error-message").forEach(function (p) {
       p.hidden = true;
@@ -63,7 +131,7 @@
   }
 
   function thank(form) {
-    var sent = form.parentNode.querySelector(".sc-feedback__sent");
+    var sent = form.closest(".sc-feedback").querySelector(".sc-feedback__sent");
     form.hidden = true;
     sent.classList.add("is-visible");
     sent.focus();
@@ -73,20 +141,7 @@
     clearErrors(form);
     var button = form.querySelector('button[type="submit"]');
     button.disabled = true;
-    // Form-encoded, so the browser sends it without a CORS preflight.
-    var body = new URLSearchParams(new FormData(form));
-    fetch(form.action, {
-      method: "POST",
-      body: body,
-      headers: { Accept: "application/json" },
-      credentials: "omit"
-    })
-      .then(function (response) {
-        return response.json().then(
-          function (data) { return { status: response.status, data: data }; },
-          function () { return { status: response.status, data: {} }; }
-        );
-      })
+    post(form.action, new URLSearchParams(new FormData(form)))
       .then(function (result) {
         if (result.status >= 200 && result.status < 300) {
           thank(form);
@@ -108,6 +163,7 @@
 
   function init() {
     document.querySelectorAll('form[data-enhance="receiver"]').forEach(setup);
+    document.querySelectorAll('form[data-enhance="useful"]').forEach(setupUseful);
   }
 
   // Material's instant loading swaps pages without a reload; document$ tells us when.

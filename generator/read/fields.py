@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from core.problems import Problems
+from core.problems import Problems, Severity
 from core.suggest import did_you_mean
 from core.taxonomy import Term, Vocabulary
 
@@ -34,21 +34,62 @@ def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
+def missing(source: MarkdownFile, key: str, problems: Problems, example: str, what: str = "",
+            aside: str = "") -> None:
+    """A required field that is absent ("Add a line") or present with nothing in it ("Fill in")."""
+    if key in source.meta.lines:
+        like = f", like `{key}: {example}`{aside}" if example != "..." else ""
+        problems.add(source.path, source.line(key), f"The required field `{key}` is empty.",
+                     f"Fill in `{key}:`{like}{what}.")
+    else:
+        problems.add(source.path, source.line(key), f"The required field `{key}` is missing or empty.",
+                     f"Add a line `{key}: {example}`{aside} to the front matter{what}.")
+
+
+# Typographic quotes that Word puts around a value: opening -> the closings it pairs with.
+_CURLY = {"\u201c": "\u201d\u201c", "\u2018": "\u2019\u2018", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb",
+          "\u201a": "\u2018\u2019"}
+
+
+def without_curly_quotes(text: str) -> str | None:
+    """``“Peer mentors”`` -> ``Peer mentors`` when typographic quotes wrap the whole value, else None."""
+    if len(text) < 3 or text[-1] not in _CURLY.get(text[0], ""):
+        return None
+    inner = text[1:-1]
+    # "“A” and “B”" is two quoted phrases, not one quoted value.
+    if any(mark in inner for mark in ("\u201c", "\u201d")) and text[0] in "\u201c\u201e":
+        return None
+    return inner.strip() or None
+
+
 def text_field(source: MarkdownFile, key: str, problems: Problems, *, required: bool,
          what: str = "") -> str | None:
-    """A single line or paragraph of text."""
+    """A single line or paragraph of text.
+
+    Word's typographic quotes around the whole value are taken as quotes, as
+    straight ones would be, so they are not published as part of the title.
+    """
     value = source.meta.values.get(key)
     if is_missing(value):
         if required:
-            problems.add(source.path, source.line(key), f"The required field `{key}` is missing or empty.",
-                         f"Add a line `{key}: ...` to the front matter{what}.")
+            missing(source, key, problems, "...", what)
         return None
     if isinstance(value, (list, dict)):
         problems.add(source.path, source.line(key), f"The field `{key}` should be plain text, not a list.",
                      f"Write it on one line, like `{key}: Some text`.")
         return None
     written = raw_scalar(source, key)
-    return (written if written is not None else str(value)).strip()
+    text = (written if written is not None else str(value)).strip()
+    node = source.meta.nodes.get(key)
+    # Inside straight quotes, typographic ones are what the author chose to publish.
+    unquoted = without_curly_quotes(text) if isinstance(node, yaml.ScalarNode) and not node.style else None
+    if unquoted is None:
+        return text
+    problems.add(source.path, source.line(key),
+                 f"The value of `{key}` is inside typographic quotes (“ ”), so Showcase took them as quotes.",
+                 f'It is published as "{unquoted}". To publish the quote marks too, put straight quotes '
+                 f"around the whole value: `{key}: '{text}'`.", Severity.NOTE)
+    return unquoted
 
 
 def iso_date(source: MarkdownFile, key: str, problems: Problems, *, required: bool) -> date | None:
@@ -56,10 +97,10 @@ def iso_date(source: MarkdownFile, key: str, problems: Problems, *, required: bo
     value = source.meta.values.get(key)
     if is_missing(value):
         if required:
-            problems.add(source.path, source.line(key), f"The required field `{key}` is missing or empty.",
-                         f"Add a line `{key}: 2024-06-30` (year-month-day) to the front matter.")
+            missing(source, key, problems, "2024-06-30", aside=" (year-month-day)")
         return None
     written = str(value).strip()
+    written = without_curly_quotes(written) or written  # Word's quotes around a date are only quotes
     if not _ISO_DATE.match(written):
         problems.add(source.path, source.line(key),
                      f'The date in `{key}` is "{written}", which is not in the form YYYY-MM-DD.',
@@ -87,31 +128,58 @@ def as_list(source: MarkdownFile, key: str, problems: Problems) -> list[Any]:
     return [value]
 
 
+def plural(vocabulary: Vocabulary) -> str:
+    """What the vocabulary's terms are called, in a sentence: "themes", and "evidence levels"
+    for a vocabulary whose title ("Evidence") is the first word of its singular ("Evidence level")."""
+    title, singular = vocabulary.title.lower(), vocabulary.singular.lower()
+    if singular != title and singular.startswith(title + " "):
+        return singular + "s"
+    return title
+
+
+def spaced(text: str) -> str:
+    """Any run of Unicode spaces (a non-breaking one from Word, say) as one plain space."""
+    return " ".join(text.split())
+
+
 def terms(source: MarkdownFile, vocabulary: Vocabulary, taxonomy_path: str,
           problems: Problems) -> list[Term]:
-    """Terms from one vocabulary, matched by label whatever their case."""
+    """Terms from one vocabulary, matched by label whatever their case and spaces."""
     key = vocabulary.field
     line = source.line(key)
     labels = [term.label for term in vocabulary.terms]
     written = as_list(source, key, problems)
     if not written:
         if vocabulary.required and is_missing(source.meta.values.get(key)):
-            problems.add(source.path, line, f"The required field `{key}` is missing or empty.",
-                             f"Add a line like `{key}: [{labels[0] if labels else '...'}]` "
-                             f"with one or more of: {', '.join(labels)}.")
+            example = f"[{labels[0] if labels else '...'}]"
+            if key in source.meta.lines:
+                problems.add(source.path, line, f"The required field `{key}` is empty.",
+                             f"Fill in `{key}:`, like `{key}: {example}`, with one or more of: {', '.join(labels)}.")
+            else:
+                problems.add(source.path, line, f"The required field `{key}` is missing or empty.",
+                             f"Add a line like `{key}: {example}` with one or more of: {', '.join(labels)}.")
         return []
+    value = source.meta.values.get(key)
+    if isinstance(value, str) and "," in value and vocabulary.find(spaced(value)) is None:
+        parts = [spaced(part) for part in value.split(",") if part.strip()]
+        if vocabulary.multiple and len(parts) > 1:
+            # `themes: A, B` is one value "A, B" to YAML: the author meant a list.
+            problems.add(source.path, line, f'`{key}` has "{spaced(value)}", which YAML reads as one value.',
+                         f"Write a list in square brackets: `{key}: [{', '.join(parts)}]`.")
+            return []
     if not vocabulary.multiple and len(written) > 1:
         problems.add(source.path, line, f"The field `{key}` takes one {vocabulary.singular.lower()}, not a list.",
                      f"Keep the one that fits best, like `{key}: {written[0]}`.")
         return []
     found: list[Term] = []
     for item in written:
-        label = str(item).strip() if not isinstance(item, (list, dict)) else ""
+        label = spaced(str(item)) if not isinstance(item, (list, dict)) else ""
+        label = without_curly_quotes(label) or label  # the term's own label is what is shown
         term = vocabulary.find(label) if label else None
         if term is None:
             problems.add(source.path, line,
-                         f'`{key}` has "{label or item}", which is not one of the {vocabulary.title.lower()}.',
-                         f"{did_you_mean(label, labels)}The {vocabulary.title.lower()} are: {', '.join(labels)}. "
+                         f'`{key}` has "{label or item}", which is not one of the {plural(vocabulary)}.',
+                         f"{did_you_mean(label, labels)}The {plural(vocabulary)} are: {', '.join(labels)}. "
                          f"To add a new one, add it to {taxonomy_path}.")
         elif term in found:
             problems.add(source.path, line, f'`{key}` lists "{term.label}" twice.', "Remove the repeat.")

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_UNSPACED = re.compile(r"^ {0,3}(#{1,6})([^#\s].*?)[ \t]*$")  # `##What next`: a heading without its space
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ATTRS = re.compile(r"\s*\{[^}]*\}\s*$")
@@ -20,6 +21,7 @@ class Heading:
     level: int
     title: str
     line: int  # file line
+    spaced: bool = True  # false for ``##What next``, which Markdown shows as text, not a heading
 
 
 @dataclass
@@ -51,8 +53,14 @@ def is_blank(markdown: str) -> bool:
     return not _COMMENT.sub("", markdown).strip()
 
 
-def split_sections(body: str, first_line: int) -> Split:
-    """Cut ``body`` (which starts at file line ``first_line``) at level-2 headings."""
+def split_sections(body: str, first_line: int, known: frozenset[str] = frozenset()) -> Split:
+    """Cut ``body`` (which starts at file line ``first_line``) at level-2 headings.
+
+    ``known``: the section titles, normalised. A heading with one of them at
+    another level (``# What next``), or written without its space
+    (``##What next``), is the author's slip for that section: it is cut there
+    too, so the slip is reported once instead of as a missing section.
+    """
     lines = body.split("\n")
     fence: str | None = None
     in_comment = False
@@ -80,6 +88,11 @@ def split_sections(body: str, first_line: int) -> Split:
             title = _ATTRS.sub("", atx.group(2) or "").strip()
             headings.append((index, Heading(len(atx.group(1)), title, first_line + index)))
             continue
+        unspaced = _UNSPACED.match(line)
+        if unspaced and normalise(unspaced.group(2)) in known:
+            headings.append((index, Heading(len(unspaced.group(1)), unspaced.group(2).strip(),
+                                            first_line + index, spaced=False)))
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         setext = _SETEXT.match(following)
         if setext and line.strip() and not line.startswith((" " * 4, "\t")) \
@@ -88,18 +101,54 @@ def split_sections(body: str, first_line: int) -> Split:
             title = _ATTRS.sub("", line).strip()
             headings.append((index, Heading(level, title, first_line + index)))
             skip_to = index + 1
-    top = [h for _, h in headings if h.level == 1]
-    cuts = [(i, h) for i, h in headings if h.level == 2]
+    at_level_2 = {normalise(h.title) for _, h in headings if h.level == 2 and h.spaced}
+    promoted: set[str] = set()
+    cuts = []
+    for index, heading in headings:
+        name = normalise(heading.title)
+        if heading.level == 2 and heading.spaced:
+            cuts.append((index, heading))
+        elif name in known and name not in at_level_2 and name not in promoted:
+            promoted.add(name)  # the first such slip for a section that is otherwise missing
+            cuts.append((index, heading))
+    cut_lines = {index for index, _ in cuts}
+    top = [h for i, h in headings if h.level == 1 and i not in cut_lines]
+    top_lines = {i for i, h in headings if h.level == 1 and i not in cut_lines}
     end_of_preamble = cuts[0][0] if cuts else len(lines)
     sections = []
     for position, (index, heading) in enumerate(cuts):
         start = index + (2 if _is_setext_at(lines, index) else 1)
         stop = cuts[position + 1][0] if position + 1 < len(cuts) else len(lines)
         sections.append(RawSection(heading, "\n".join(lines[start:stop]).strip("\n")))
-    preamble = "\n".join(lines[:end_of_preamble])
-    first_text = next((i for i, text in enumerate(lines[:end_of_preamble]) if text.strip()), 0)
+    # A level-1 heading is reported as that; it is not also "text before the first section".
+    kept = [text if i not in top_lines else "" for i, text in enumerate(lines[:end_of_preamble])]
+    preamble = "\n".join(kept)
+    first_text = next((i for i, text in enumerate(kept) if text.strip()), 0)
     return Split(preamble, first_line + first_text, top, sections)
 
 
 def _is_setext_at(lines: list[str], index: int) -> bool:
-    return not _ATX.match(lines[index]) and index + 1 < len(lines) and bool(_SETEXT.match(lines[index + 1]))
+    line = lines[index]
+    return (not _ATX.match(line) and not _UNSPACED.match(line) and index + 1 < len(lines)
+            and bool(_SETEXT.match(lines[index + 1])))
+
+
+_PLACEHOLDERS = ("tbc", "tbd", "todo", "to do", "to follow", "to be confirmed", "to be completed",
+                 "coming soon", "xxx", "lorem ipsum")
+
+
+def placeholder(markdown: str) -> str | None:
+    """What stands in for a section's text: "only a heading", or the placeholder ("TBC"); else None.
+
+    Headings (``###``) and comments are not text a reader can use.
+    """
+    text = _COMMENT.sub("", markdown)
+    prose = [line for line in text.split("\n") if line.strip() and not _ATX.match(line)
+             and not _SETEXT.match(line)]
+    if not prose:
+        return "heading" if text.strip() else None
+    words = re.sub(r"[^\w\s]", " ", " ".join(prose)).casefold().split()
+    said = " ".join(words)
+    if said in _PLACEHOLDERS or said.startswith("lorem ipsum"):
+        return " ".join(prose).strip()
+    return None

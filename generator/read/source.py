@@ -15,6 +15,28 @@ from core.text_file import read_text
 from core.yaml_nodes import Mapping, load_yaml, mapping_of
 
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+YAML_HINT = ("Check this line and the one above it: a value that contains "
+             "a colon needs quotes around it, and list items need a space after `-`.")
+
+
+def _yaml_hint(yaml_text: str, line: int) -> str:
+    """The likeliest cause of a YAML error on ``line`` (1-based), for the slips Word makes.
+
+    A tab at the start of a line is not indentation to YAML; typographic quotes
+    are not quotes to it, so a colon inside them still starts a new field.
+    """
+    lines = yaml_text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent:
+        return ("This line is indented with a tab: YAML needs spaces. "
+                "Replace the tab with spaces (two for each level).")
+    value = here.partition(":")[2]
+    if any(mark in value for mark in _CURLY_QUOTES) and ":" in value:
+        return ("The value is inside typographic quotes (“ ”), which YAML does not read as quotes, "
+                "so its colon starts a new field: use straight quotes, like `title: \"Peer mentors: the first year\"`.")
+    return YAML_HINT
 
 
 @dataclass
@@ -55,12 +77,11 @@ def read_source(path: Path, shown: str, problems: Problems, *, front_matter: boo
         return None
     first, second = boundaries[0], boundaries[1]
     meta_line = text.count("\n", 0, first.end()) + 1
-    values, node, error = load_yaml(text[first.end(): second.start()])
+    yaml_text = text[first.end(): second.start()]
+    values, node, error = load_yaml(yaml_text)
     if error is not None:
         problems.add(shown, meta_line + error.line - 1,
-                     f"The front matter is not valid YAML: {error.message}.",
-                     "Check this line and the one above it: a value that contains "
-                     "a colon needs quotes around it, and list items need a space after `-`.")
+                     f"The front matter is not valid YAML: {error.message}.", _yaml_hint(yaml_text, error.line))
         return None
     if node is None or not isinstance(values, dict):
         problems.add(shown, meta_line, "The front matter has no fields.",

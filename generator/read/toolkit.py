@@ -53,6 +53,8 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
     toolkit = Toolkit(slug=slug, title=title, summary=summary, intro=intro,
                       src_uri=index.relative_to(docs_dir).as_posix(), extra=extra)
     themes = taxonomy.get("themes")
+    used: set[int] = set()
+    unordered: list[MarkdownFile] = []  # chapters with no `order`, told the next free number at the end
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -61,7 +63,12 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
         if source is not None:
             fields.unknown_fields(source, CHAPTER_FIELDS + BUILDER_FIELDS, found)
             chapter_title = fields.text_field(source, "title", found, required=True)
-            order = fields.integer(source, "order", found, required=True)
+            no_order = source.meta.values.get("order") is None
+            if no_order:
+                unordered.append(source)
+            order = fields.integer(source, "order", Problems() if no_order else found, required=True)
+            if order is not None:
+                used.add(order)
             chapter_summary = fields.text_field(source, "summary", found, required=True)
             chapter_themes = fields.terms(source, themes, taxonomy_shown, found) if themes else []
             if not found.errors and chapter_title and order is not None and chapter_summary:
@@ -71,6 +78,16 @@ def _read_toolkit(root: Path, docs_dir: Path, folder: Path, taxonomy: Taxonomy, 
                     summary=chapter_summary, themes=chapter_themes, body=source.body,
                     lines=dict(source.meta.lines), extra=_builder_meta(source)))
         problems.extend(found)
+    free = max(used, default=0) + 1
+    for source in unordered:
+        if "order" in source.meta.lines:
+            problems.add(source.path, source.line("order"), "The required field `order` is empty.",
+                         f"Fill in `order:`, like `order: {free}`: the next number no chapter of this toolkit uses.")
+        else:
+            problems.add(source.path, source.line("order"), "The required field `order` is missing.",
+                         f"Add a line `order: {free}` (a whole number, the chapter's place in the toolkit) "
+                         "to the front matter: the next number no chapter of this toolkit uses.")
+        free += 1
     toolkit.chapters.sort(key=lambda c: (c.order, c.title))
     return toolkit
 

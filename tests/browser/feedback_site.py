@@ -89,8 +89,16 @@ def no_js_page_fixture(browser, feedback_site: FeedbackSite):
     assert problems == []
 
 
+def open_more(page) -> None:
+    """Open the rest of the form, below "Is this page useful?", by its link, as a reader would."""
+    if page.locator("#feedback-more").is_hidden():
+        page.get_by_role("link", name="Tell us more about this page").click()
+        page.locator("#feedback-more").wait_for(state="visible")
+
+
 def fill(page, comments: str) -> None:
-    """Fill in the form as a person would, by the labels."""
+    """Fill in the form as a person would, by the labels (opening it first if it is closed)."""
+    open_more(page)
     page.get_by_label("Already doing something similar").check()
     page.get_by_label("Charity", exact=True).check()
     page.locator("#field-rating").get_by_label("4", exact=True).check()

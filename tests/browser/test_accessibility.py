@@ -25,7 +25,7 @@ from tests.site.sites import Built, first_chapter, read_cases, read_taxonomy
 
 from .axe import WIDTHS, axe_violations, contrast, over, parse_colour, require_axe
 from .conftest import serve_folder
-from .feedback_site import SHOWN_AT, FeedbackSite, fill, serve_feedback_site, wait_until_not_too_fast
+from .feedback_site import SHOWN_AT, FeedbackSite, fill, open_more, serve_feedback_site, wait_until_not_too_fast
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +117,7 @@ def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Feedback
     yield from serve_feedback_site(tmp_path_factory.mktemp("a11y-feedback"))
 
 
-FORM_STATES = ["errors-js", "sent-js", "errors-nojs", "sent-nojs"]
+FORM_STATES = ["errors-js", "sent-js", "errors-nojs", "sent-nojs", "useful-js", "useful-nojs"]
 
 
 def show_form_state(page, site: FeedbackSite, state: str) -> str:
@@ -125,8 +125,18 @@ def show_form_state(page, site: FeedbackSite, state: str) -> str:
     url = site.base_url + site.case_url
     page.goto(url)
     send = page.get_by_role("button", name="Send feedback")
+    if state.startswith("useful"):
+        # "Is this page useful?" answered: the thank-you, and the rest of the form open below it.
+        if state == "useful-js":
+            page.wait_for_function(f"{SHOWN_AT}.value !== ''")
+            wait_until_not_too_fast(page)
+        with page.expect_response(lambda r: r.url.startswith(site.receiver.submit)):
+            page.get_by_role("button", name="Yes this page is useful").click()
+        page.locator("#feedback-more").wait_for(state="visible")
+        return f"the vote's thank-you and the rest of the form (JavaScript {'on' if state == 'useful-js' else 'off'})"
     if state == "errors-js":
         page.wait_for_function(f"{SHOWN_AT}.value !== ''")
+        open_more(page)
         send.click()
         page.locator("#feedback-errors").wait_for(state="visible")
         return "the form's error summary (JavaScript on)"
@@ -155,10 +165,10 @@ def show_form_state(page, site: FeedbackSite, state: str) -> str:
 @pytest.mark.parametrize("state", FORM_STATES)
 def test_axe_finds_nothing_on_the_feedback_form_and_the_receivers_pages(tools, browser, feedback_site: FeedbackSite,
                                                                         shots: Path, state: str, width: int) -> None:
-    context, page = open_page(browser, width, javascript=state != "sent-nojs")
+    context, page = open_page(browser, width, javascript=state not in ("sent-nojs", "useful-nojs"))
     try:
         what = show_form_state(page, feedback_site, state)
-        if state == "sent-nojs":
+        if state in ("sent-nojs", "useful-nojs"):
             # axe is a script: it runs in a page of its own context, with JavaScript, on the same markup.
             html, address = page.content(), page.url
             context.close()

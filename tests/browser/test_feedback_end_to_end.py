@@ -4,6 +4,7 @@ approves and publishes with the `showcase` command; a real build shows the
 counts and only the approved, redacted comments."""
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -22,9 +23,13 @@ SHARED = "We set up a learner council after reading this. Ring me on 07700 90012
 PRIVATE = "Please do not publish this: our governor has not agreed yet."
 
 
-def send(page, base_url: str, url: str, intention: str, role: str, comment: str, consent: bool) -> None:
+def send(page, base_url: str, url: str, intention: str, role: str, comment: str, consent: bool,
+         useful: str) -> None:
+    """Answer "Is this page useful?" (which opens the rest of the form), then send the rest."""
     page.goto(base_url + url)
     wait_until_not_too_fast(page)
+    page.get_by_role("button", name=f"{useful} this page is {'useful' if useful == 'Yes' else 'not useful'}").click()
+    page.locator("#feedback-useful-thanks").wait_for(state="visible")
     page.get_by_label(intention).check()
     page.locator("#field-role").get_by_label(role, exact=True).check()
     page.locator("#field-rating").get_by_label("5", exact=True).check()
@@ -47,9 +52,9 @@ def run(project: Path, *args: str) -> str:
 def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: FeedbackSite,
                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base, project = feedback_site.base_url, feedback_site.built.project
-    send(js_page, base, feedback_site.case_url, "Putting these ideas into practice", "College", SHARED, True)
-    send(js_page, base, feedback_site.case_url, "Just interested", "Prison", PRIVATE, False)
-    send(js_page, base, feedback_site.chapter_url, "Already doing something similar", "Charity", "", False)
+    send(js_page, base, feedback_site.case_url, "Putting these ideas into practice", "College", SHARED, True, "Yes")
+    send(js_page, base, feedback_site.case_url, "Just interested", "Prison", PRIVATE, False, "No")
+    send(js_page, base, feedback_site.chapter_url, "Already doing something similar", "Charity", "", False, "Yes")
 
     (project / "feedback" / "sources.yml").parent.mkdir(exist_ok=True)
     (project / "feedback" / "sources.yml").write_text(
@@ -59,7 +64,8 @@ def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: F
     store = str(tmp_path / "collected.sqlite3")
 
     collected = run(project, "collect", "--no-progress", "--store", store)
-    assert re.search(r"^site\s+3\s+0\s+0\s+0\s+ok", collected, re.MULTILINE), collected
+    # Three responses and three votes, each its own record.
+    assert re.search(r"^site\s+6\s+0\s+0\s+0\s+ok", collected, re.MULTILINE), collected
 
     review = run(project, "review", "--store", store)
     assert "07700 900123" not in review and "[phone number removed]" in review
@@ -74,6 +80,9 @@ def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: F
     assert "Published to data/feedback" in published
     data = (project / "data" / "feedback" / "feedback.json").read_text(encoding="utf-8")
     assert "jo.bloggs" not in data and "07700" not in data and PRIVATE not in data
+    # Two votes on the case and one on the chapter: each below the threshold, so only "fewer".
+    assert json.loads(data)["pages"][feedback_site.case_url]["useful"] == "fewer"
+    assert json.loads(data)["pages"][feedback_site.case_url]["count"] == "fewer"
 
     site = tmp_path / "site"
     result = build(project, site)
@@ -86,7 +95,9 @@ def test_from_the_form_to_the_published_feedback_pages(js_page, feedback_site: F
     # there are fewer than 5, and shows the approved comment (without its month).
     case = soup(feedback_site.case_url)
     summary = case.select_one(".sc-feedback-summary")
-    assert summary.get_text(" ", strip=True) == "Fewer than 5 responses so far. Read the feedback"
+    assert summary.get_text(" ", strip=True) == (
+        "Fewer than 5 responses so far. Fewer than 5 people have said whether they found this page useful so far. "
+        "Read the feedback")
     feedback_link = summary.find("a")["href"]
     page = soup(posixpath.normpath(posixpath.join(feedback_site.case_url, feedback_link)))
     comments = [c.get_text(" ", strip=True) for c in page.select("figure.sc-comment blockquote")]

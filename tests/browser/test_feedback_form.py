@@ -23,6 +23,7 @@ from .feedback_site import (  # noqa: F401
     fill,
     js_page_fixture,
     no_js_page_fixture,
+    open_more,
     wait_until_not_too_fast,
 )
 
@@ -55,6 +56,7 @@ def test_with_javascript_the_form_is_sent_in_the_background(js_page, feedback_si
     page = js_page
     url = feedback_site.base_url + feedback_site.case_url
     page.goto(url)
+    open_more(page)
     form = page.locator("#feedback-form")
     form.scroll_into_view_if_needed()
     page.wait_for_function(f"{SHOWN_AT}.value !== ''")
@@ -73,7 +75,7 @@ def test_with_javascript_the_form_is_sent_in_the_background(js_page, feedback_si
     assert "Thank you" in thanks.inner_text()
     assert focused_id(page) == "feedback-sent", "the thank-you takes focus"
     assert form.is_hidden()
-    assert page.url == url, "sent in the background: the page did not change"
+    assert page.url == url + "#feedback-more", "sent in the background: the page did not change"
     shoot(page, "#feedback", shots / "feedback-sent.png")
 
     sent = submission(feedback_site.receiver, comments)
@@ -90,6 +92,7 @@ def test_with_javascript_errors_are_summarised_and_shown_by_their_fields(js_page
     page.goto(feedback_site.base_url + feedback_site.case_url)
     page.wait_for_function(f"{SHOWN_AT}.value !== ''")
     before = len(feedback_site.receiver.all_via_api())
+    open_more(page)
 
     with page.expect_response(lambda r: r.url == feedback_site.receiver.submit) as answer:
         page.get_by_role("button", name="Send feedback").click()
@@ -153,3 +156,106 @@ def test_without_javascript_the_form_posts_and_comes_back_with_thanks(no_js_page
     assert sent["spam"] is False, "without JavaScript shown_at is empty, which is not too fast"
     assert (sent["page"], sent["kind"]) == (feedback_site.chapter_url, "toolkit")
     assert (sent["intention"], sent["role"], sent["rating"], sent["consent"]) == ("similar", "charity", 4, True)
+
+
+# ---------------------------------------------------------------- "Is this page useful?"
+
+VOTED = "?feedback=useful#feedback-voted"
+
+
+def votes(receiver: Receiver, page_url: str) -> list[dict[str, Any]]:
+    return [s for s in receiver.all_via_api() if s["useful"] and s["page"] == page_url]
+
+
+def test_with_javascript_one_click_says_thank_you_and_opens_the_rest(js_page, feedback_site: FeedbackSite,
+                                                                     shots: Path) -> None:
+    page = js_page
+    url = feedback_site.base_url + feedback_site.case_url
+    page.goto(url)
+    assert page.locator("#feedback-more").is_hidden(), "the rest of the form waits until it is asked for"
+    assert page.locator("#feedback-form").is_hidden()
+    question = page.locator("#feedback-useful-form")
+    question.scroll_into_view_if_needed()
+    assert "Is this page useful?" in question.inner_text()
+    wait_until_not_too_fast(page)
+    before = len(votes(feedback_site.receiver, feedback_site.case_url))
+    with page.expect_response(lambda r: r.url == feedback_site.receiver.submit) as answer:
+        page.get_by_role("button", name="Yes this page is useful").click()
+    assert answer.value.status == 201
+    thanks = page.locator("#feedback-useful-thanks")
+    thanks.wait_for(state="visible")
+    assert thanks.inner_text() == "Thank you for your feedback."
+    assert thanks.get_attribute("role") == "status"
+    assert focused_id(page) == "feedback-useful-thanks", "the thank-you takes focus, so it is read out"
+    assert question.is_hidden()
+    assert page.locator("#feedback-more").is_visible() and page.locator("#feedback-form").is_visible()
+    assert page.url == url, "sent in the background"
+    page.keyboard.press("Tab")
+    assert focused_id(page).startswith("intention-"), "the next Tab goes on into the rest of the form"
+    shoot(page, "#feedback", shots / "feedback-useful-js.png")
+
+    stored = votes(feedback_site.receiver, feedback_site.case_url)
+    assert len(stored) == before + 1
+    assert (stored[-1]["useful"], stored[-1]["spam"], stored[-1]["intention"]) == ("yes", False, "")
+
+    # The rest of the form still sends on its own, as a response without a vote.
+    comments = f"After saying yes. {uuid.uuid4().hex}"
+    fill(page, comments)
+    page.get_by_role("button", name="Send feedback").click()
+    page.locator("#feedback-sent").wait_for(state="visible")
+    assert submission(feedback_site.receiver, comments)["useful"] == ""
+
+
+def test_without_javascript_a_vote_comes_back_to_the_rest_of_the_form_with_thanks(
+        no_js_page, feedback_site: FeedbackSite, shots: Path) -> None:
+    page = no_js_page
+    url = feedback_site.base_url + feedback_site.case_url
+    page.goto(url)
+    assert page.locator("#feedback-more").is_hidden()
+    before = len(votes(feedback_site.receiver, feedback_site.case_url))
+    with page.expect_navigation(url=url + VOTED):
+        page.get_by_role("button", name="No this page is not useful").click()
+    assert page.url == url + VOTED
+    thanks = page.locator(".sc-feedback__voted-thanks")
+    assert thanks.is_visible() and thanks.inner_text().startswith("Thank you for your feedback.")
+    assert page.locator("#feedback-more").is_visible() and page.locator("#feedback-form").is_visible()
+    assert page.locator("#feedback-useful-form").is_hidden(), "the question answered is not asked again"
+    assert page.locator("#feedback-sent").is_hidden(), "the full form's own thank-you waits for the full form"
+    page.screenshot(path=str(shots / "feedback-useful-nojs.png"))
+    stored = votes(feedback_site.receiver, feedback_site.case_url)
+    assert len(stored) == before + 1 and (stored[-1]["useful"], stored[-1]["spam"]) == ("no", False)
+
+    comments = f"Said no, then why. {uuid.uuid4().hex}"
+    fill(page, comments)
+    with page.expect_navigation(url=url + SENT):
+        page.get_by_role("button", name="Send feedback").click()
+    assert page.locator("#feedback-sent").is_visible()
+    sent = submission(feedback_site.receiver, comments)
+    assert (sent["useful"], sent["intention"]) == ("", "similar")
+
+
+def test_the_link_opens_the_rest_of_the_form_without_javascript(no_js_page, feedback_site: FeedbackSite) -> None:
+    page = no_js_page
+    page.goto(feedback_site.base_url + feedback_site.case_url)
+    page.get_by_role("link", name="Tell us more about this page").click()
+    assert page.url.endswith("#feedback-more")
+    assert page.locator("#feedback-form").is_visible()
+    assert page.locator(".sc-feedback__voted-thanks").is_hidden(), "no thank-you for following a link"
+    assert page.locator("#feedback-useful-form").is_visible(), "the question can still be answered"
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_question_fits_a_phone_without_sideways_scrolling(js_page, feedback_site: FeedbackSite,
+                                                             width: int) -> None:
+    page = js_page
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(feedback_site.base_url + feedback_site.case_url + "#feedback-more")
+    buttons = page.locator("#feedback-useful-form button")
+    tops = {round(buttons.nth(i).bounding_box()["y"]) for i in range(buttons.count())}
+    assert len(tops) == 1, f"Yes and No wrap at {width} px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for i in range(buttons.count()):
+        buttons.nth(i).focus()
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+        assert outline != "none" or shadow != "none", "a focused button shows it"

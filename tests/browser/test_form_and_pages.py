@@ -72,7 +72,7 @@ def test_the_pager_links_stand_apart_on_a_wide_screen(page, base_url: str, built
 def test_the_rating_stays_on_one_line_on_a_phone(page, base_url: str, built_example: Built, shots: Path,
                                                  viewport: dict[str, int]) -> None:
     page.set_viewport_size(viewport)
-    page.goto(base_url + first_chapter(built_example.project).url)
+    page.goto(base_url + first_chapter(built_example.project).url + "#feedback-more")  # the rest of the form, open
     radios = boxes(page, "#field-rating input[type=radio]")
     assert len(radios) == 5
     tops = {round(box["y"]) for box in radios}

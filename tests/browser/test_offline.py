@@ -75,7 +75,7 @@ def test_the_configuration_keeps_the_sites_own_plugins_and_options(tmp_path: Pat
     names = [next(iter(p)) if isinstance(p, dict) else p for p in generated["plugins"]]
     assert names == ["search", "offline", "showcase", "tags"]
     showcase = generated["plugins"][2]["showcase"]
-    assert showcase == {"cases_dir": "studies", "search": "off",
+    assert showcase == {"cases_dir": "studies", "search": "off", "online_urls": "folders",
                         "feedback": {"backend": "offline", "link_url": "SURVEY"}}
     text = offline_config(config)
     assert "link_url: !ENV 'SURVEY'" in text and "enabled: !ENV [TAGS, true]" in text, \
@@ -119,6 +119,10 @@ def test_the_shim_is_the_sites_own_copy(offline: Path, soups: dict[Path, Beautif
     assert not (offline / "pagefind").exists(), "Pagefind cannot search from file://"
     for page in soups:
         assert "unpkg.com" not in page.read_text(encoding="utf-8"), page
+    # Material indexes what Pagefind is told to ignore unless told too: the notices are not the case's words.
+    index = (offline / "search" / "search_index.js").read_text(encoding="utf-8")
+    for words in ("This case study was", "How to cite this case study", "Available at:", "you cannot send feedback"):
+        assert words not in index, f"Material's search index holds {words!r}"
 
 
 def test_no_page_has_a_feedback_form(offline: Path, soups: dict[Path, BeautifulSoup]) -> None:
@@ -127,6 +131,34 @@ def test_no_page_has_a_feedback_form(offline: Path, soups: dict[Path, BeautifulS
         assert soup.select("form:not(.md-search__form)") == [], page  # Material's search box is no form to send
     note = soups[offline / CASE].select_one("#feedback")
     assert note is not None and "offline edition" in note.get_text(), "the case has no offline feedback note"
+
+
+def test_the_edition_cites_and_names_the_published_pages(offline: Path, soups: dict[Path, BeautifulSoup]) -> None:
+    """Its pages are files (cases/a.html), which the published site does not have: a citation, a canonical
+    address, a feed or the catalogue that gave one would send a reader to a page that is not there."""
+    import json
+
+    import feedparser
+
+    site_url = yaml.safe_load((offline.parent / "project" / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    online = site_url.rstrip("/") + "/" + CASE.removesuffix(".html") + "/"
+    soup = soups[offline / CASE]
+    canonical = soup.select_one('link[rel="canonical"]')
+    assert canonical is not None and canonical["href"] == online
+    og_url = soup.select_one('meta[property="og:url"]')
+    assert og_url is not None and og_url["content"] == online
+    citation = soup.select_one(".sc-citation")
+    assert citation is not None and citation.get_text().endswith("Available at: " + online)
+    assert (offline / "index.html").is_file() and online in soup.select_one(".sc-colophon").get_text()
+    home = soups[offline / "index.html"].select_one('link[rel="canonical"]')
+    assert home is not None and home["href"] == site_url.rstrip("/") + "/"
+    printed = [a["data-print-href"] for a in soup.select("article a[data-print-href]")]
+    assert printed and not [p for p in printed if p.endswith(".html")], "a printed link names a file address"
+    records = json.loads((offline / "cases.json").read_text(encoding="utf-8"))["cases"]
+    assert online in {record["url"] for record in records}
+    assert not [r["url"] for r in records if r["url"].endswith(".html")]
+    feed = feedparser.parse((offline / "feed.xml").read_bytes())
+    assert feed.entries and not [e.link for e in feed.entries if e.link.endswith(".html")]
 
 
 # ------------------------------------------------------------------ in Chromium, from file://
@@ -173,3 +205,28 @@ def test_search_finds_a_case_and_nothing_leaves_the_page(browser, offline: Path,
         assert away == [], "the offline edition asked for something off the file system"
     assert errors == [], "JavaScript errors in the offline edition"
     assert any(url.endswith("search/search_index.js") for url in requests), "the search index was not loaded"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_on_materials_search_with_its_results_open(browser, offline: Path, width: str) -> None:
+    """The edition's search is Material's own dialog: its result text and highlighted words must meet AA too."""
+    from tests.browser.axe import axe_violations, require_axe
+
+    require_axe()
+    context = browser.new_context(viewport=WIDTHS[width])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto((offline / "index.html").as_uri())
+        if width == "mobile":
+            page.locator("label.md-header__button[for=__search]").click()
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("learner")  # a common word: many results, each with highlighted text
+        page.locator(".md-search-result__item mark").first.wait_for(state="visible", timeout=10_000)
+        page.locator(".md-search-result__meta").first.wait_for(state="visible")
+        page.screenshot(path=f"/tmp/showcase-shots/offline-search-axe-{width}.png")
+        violations = axe_violations(page)
+    finally:
+        context.close()
+    assert violations == [], f"axe finds {len(violations)} failing nodes on the offline search:\n" + \
+        "\n".join(violations)

@@ -8,12 +8,14 @@ Screenshots of the printed pages go to /tmp/showcase-shots/print-*.png.
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from tests.site.sites import Built, first_chapter, read_cases, read_toolkit
 
@@ -149,12 +151,18 @@ def test_a_whole_toolkit_prints_as_one_pdf_with_every_chapter_in_order(
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     # Each chapter starts a new sheet, after the introduction and contents.
     assert pages > len(chapters), f"the PDF has {pages} pages for {len(chapters)} chapters"
-    try:
-        from pypdf import PdfReader  # type: ignore[import-not-found]  # optional: text checks when it is there
-    except ImportError:
-        return
-    import io
-
-    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages)
-    positions = [text.find(title) for title in titles]
-    assert -1 not in positions and positions == sorted(positions), "chapter titles missing or out of order in the PDF"
+    # The PDF's own text, as a reader (or a screen reader) gets it, in order: the contents
+    # list names every chapter, then each chapter starts its own sheet, in the toolkit's order.
+    sheets = [" ".join((sheet.extract_text() or "").split()) for sheet in PdfReader(io.BytesIO(pdf)).pages]
+    text = " ".join(sheets)
+    listed = [text.find(title) for title in titles]
+    assert -1 not in listed and listed == sorted(listed), "the contents list is missing a chapter or out of order"
+    starts = [next((n for n, sheet in enumerate(sheets) if sheet.startswith(title)), None) for title in titles]
+    assert None not in starts, f"a chapter does not start a sheet of its own: {dict(zip(titles, starts, strict=True))}"
+    assert starts == sorted(starts) and len(set(starts)) == len(starts), "chapters out of order in the PDF"
+    before = " ".join(sheets[: starts[0]])
+    assert all(title in before for title in titles), "the contents list does not come before the first chapter"
+    for words in ("Skip to content", "Is this page useful", "Send feedback", "Search"):
+        assert words not in text, f"{words!r} is in the PDF: the site around the toolkit was printed"
+    site_name = yaml.safe_load((built_example.project / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"]
+    assert site_name in sheets[-1], "the last sheet does not end with the site's name"

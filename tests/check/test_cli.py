@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from core.problems import Severity
+from generator.read.cases import DRAFT_NOTE
 from tests.builds import build, copy_example, copy_fixture, showcase
 
 from .broken import BROKEN
@@ -120,10 +121,12 @@ def test_draft_problems_are_notes_and_do_not_fail_the_check(tmp_path: Path) -> N
     assert result.returncode == 0
     problems, others = parse_output(result.stdout)
     assert_exactly(problems, [
-        Expect("cases/draft.md", 1, f"The required field `{name}` is missing or empty.",
-               "(This case is a draft, so the published site leaves it out until it is fixed.)", Severity.NOTE)
+        Expect("cases/draft.md", 1, f"The required field `{name}` is missing or empty.", "", Severity.NOTE)
         for name in ("summary", "published", "themes")])
-    assert others == ["3 notes: the site will build; the notes are about drafts, which it leaves out."]
+    # "This case is a draft" is said once, on the first of its notes, not on every one.
+    assert [p.hint.endswith(DRAFT_NOTE) for p in problems] == [True, False, False]
+    assert problems[0].message == "The required field `published` is missing or empty."
+    assert others == ["3 notes: the site will build; the notes say what it leaves out or reads differently."]
     assert "run `showcase check --drafts`" in result.stdout
 
 

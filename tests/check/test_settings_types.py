@@ -36,7 +36,7 @@ LITERALS = {name: hint for name, hint in DECLARED.items() if get_origin(hint) is
 
 
 def test_the_closed_choices_are_literal_types() -> None:
-    assert set(LITERALS) == {"drafts", "backend", "search"}
+    assert set(LITERALS) == {"drafts", "backend", "search", "online_urls"}
 
 
 def test_choices_are_the_literal_types_arguments() -> None:

@@ -105,9 +105,14 @@ def section(built: Built, url: str) -> Tag:
 
 
 def form_of(built: Built, url: str) -> Tag:
+    """The full form: the section's other form is the one-click "Is this page useful?"."""
     forms = section(built, url).find_all("form")
-    assert len(forms) == 1, f"{url}: {len(forms)} forms"
-    return forms[0]
+    assert [f.get("id") for f in forms] == ["feedback-useful-form", "feedback-form"], url
+    return forms[1]
+
+
+def useful_form_of(built: Built, url: str) -> Tag:
+    return section(built, url).find_all("form")[0]
 
 
 _SCRIPT = re.compile(r"""<script\b[^>]*\bsrc=["']?([^"' >]+)""", re.IGNORECASE)
@@ -145,7 +150,7 @@ def test_every_case_and_chapter_has_the_form_with_its_page_and_kind(sites: dict[
     built = sites[backend]
     honeypot = HONEYPOTS[backend]
     expected = {"page", "kind", "shown_at", "intention", "role", "rating", "comments", "organisation", "email",
-                "consent", honeypot} | ({"form-name"} if backend == "netlify" else set())
+                "consent", honeypot} | ({"form-name", "step", "useful"} if backend == "netlify" else set())
     for page in pages:
         form = form_of(built, page.url)
         assert form.get("method") == "post", page.url
@@ -323,3 +328,39 @@ def test_incomplete_feedback_settings_are_reported(feedback: dict[str, str], com
     _, problems = settings_from({"feedback": feedback})
     assert problems.errors, f"{feedback} was accepted"
     assert complaint in problems.report()
+
+
+# ---------------------------------------------------------------- "Is this page useful?"
+
+@pytest.mark.parametrize("backend", FORM_BACKENDS)
+def test_the_useful_question_comes_first_with_two_buttons_and_the_form_s_hidden_fields(
+        sites: dict[str, Built], pages: list[Page], backend: str) -> None:
+    built = sites[backend]
+    for page in pages:
+        feedback = section(built, page.url)
+        useful, full = useful_form_of(built, page.url), form_of(built, page.url)
+        assert useful.get("method") == "post" and useful["action"] == (
+            f"/{page.url}?feedback=useful#feedback-voted" if backend == "netlify" else full["action"])
+        assert hidden(useful, "step") == "useful" and hidden(useful, "page") == page.url
+        assert hidden(useful, "kind") == page.kind and hidden(useful, "shown_at") == ""
+        assert useful.find("input", attrs={"name": HONEYPOTS[backend]}) is not None
+        assert text_of(useful.select_one("#useful-question")) == "Is this page useful?"
+        buttons = useful.find_all("button")
+        assert [(b["type"], b["name"], b["value"]) for b in buttons] == [
+            ("submit", "useful", "yes"), ("submit", "useful", "no")]
+        # Seen as "Yes" and "No"; heard with what they answer.
+        assert [text_of(b.select_one(".sc-visually-hidden")) for b in buttons] == [
+            "this page is useful", "this page is not useful"]
+        assert [text_of(b) for b in buttons] == ["Yes this page is useful", "No this page is not useful"]
+        # The link that opens the rest without JavaScript, and the rest inside what it opens.
+        link = feedback.select_one(".sc-useful__more a")
+        assert link["href"] == "#feedback-more" and text_of(link) == "Tell us more about this page"
+        assert full.find_parent(id="feedback-more") is not None
+        assert full.find_parent(id="feedback-voted") is not None
+        order = [tag.get("id") for tag in feedback.find_all(id=True)]
+        assert order.index("feedback-useful-form") < order.index("feedback-more") < order.index("feedback-form")
+        if backend == "netlify":
+            # It posts to the full form's Netlify form, which declares its fields; one form, one source.
+            assert hidden(useful, "form-name") == "feedback" and not useful.has_attr("data-netlify")
+            assert {"step", "useful", "page", "kind", "shown_at", "website"} <= field_names(full)
+        assert useful.get("data-enhance") == ("useful" if backend == "receiver" else None)

@@ -58,11 +58,13 @@ def test_serve_shows_drafts_rebuilds_and_reports_problems_without_stopping(serve
     _, home = _wait_for(f"{base}/", lambda status, body: status == 200 and "problem to fix" in body)
     assert "cases/library-mentors.md:6: error:" in home
     assert "Did you mean &#34;Peer support&#34;?" in home or 'Did you mean "Peer support"?' in home
-    assert _get(f"{base}/cases/library-mentors/")[0] == 404
+    # Its own page is still there (issue 12, §3), with the problem at the top, not a bare 404.
+    status, page = _get(f"{base}/cases/library-mentors/")
+    assert status == 200 and "cases/library-mentors.md:6: error:" in page
     assert _get(f"{base}/cases/learner-council-hmp-eastwold/")[0] == 200
 
     # Fixed: the case is back and the warning is gone.
     case.write_text(CASE.format(theme="Peer support"), encoding="utf-8")
-    _wait_for(f"{base}/cases/library-mentors/", lambda status, body: status == 200)
+    _wait_for(f"{base}/cases/library-mentors/", lambda status, body: status == 200 and "sc-problems" not in body)
     assert "problem to fix" not in _get(f"{base}/")[1]
     assert "cases/library-mentors.md:6" in log.read_text()

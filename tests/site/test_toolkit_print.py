@@ -210,6 +210,11 @@ def test_printed_addresses_without_a_site_url_are_paths_below_the_root() -> None
     assert print_address("mailto:a@example.org", "cases/x/", "") == "a@example.org"
     assert print_address("javascript:void(0)", "cases/x/", "") is None
     assert print_address("../y.html", "cases/x.html", "https://e.org/s/") == "https://e.org/s/y.html"
+    # The offline edition: files here, folders on the published site; a chart keeps its own name.
+    assert print_address("../y.html#z", "cases/x.html", "https://e.org/s/", True) == "https://e.org/s/y/#z"
+    assert print_address("../index.html", "cases/x.html", "https://e.org/", True) == "https://e.org/"
+    assert print_address("index.html", "cases/x.html", "", True) == "/cases/"
+    assert print_address("../charts/a.svg", "cases/x.html", "", True) == "/charts/a.svg"
     html = '<p><a href="../a/">A</a> <a href="https://e.org/">https://e.org/</a> <a href="#x">x</a></p>'
     assert written_out_links(html, "cases/x/", "") == (
         '<p><a href="../a/" data-print-href="/cases/a/">A</a> <a href="https://e.org/">https://e.org/</a> '

@@ -26,7 +26,8 @@ RECORDS = 200
 PAGE = 10
 DELAY = 0.15  # seconds a page: slow enough to stop the pull part way
 TOKEN = "crash-test-token"
-START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+# Recent: collect leaves out responses older than feedback.retention_days (730 by default).
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
 
 
 class SlowReceiver(BaseHTTPRequestHandler):

@@ -127,5 +127,5 @@ def test_the_json_has_no_personal_data_and_no_exact_times() -> None:
     for detail in (ORGANISATION, NAME_EMAIL, "Secret Org", "secret@", "Not agreed", "T12:00", "2025-01-05",
                    '"email"', '"organisation"', '"k1"', '"source"', '"kind"'):
         assert detail not in text
-    assert result.as_json()["version"] == 2
+    assert result.as_json()["version"] == 3
     assert result.as_json()["by_month"] == [["2025-01", 7]]

@@ -102,7 +102,7 @@ def test_no_personal_data_or_unpublished_comment_anywhere_in_the_folder(fsite: F
 def test_the_numbers_are_the_stores_without_spam_and_small_ones_hidden(fsite: FeedbackSite,
                                                                        published_json: dict) -> None:
     data = published_json
-    assert (data["version"], data["threshold"]) == (2, THRESHOLD)
+    assert (data["version"], data["threshold"]) == (3, THRESHOLD)
     assert data["total"] == EXPECTED_TOTAL
     assert [tuple(m) for m in data["by_month"]] == EXPECTED_MONTHS
     assert data["by_intention"] == EXPECTED_INTENTIONS

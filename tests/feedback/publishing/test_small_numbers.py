@@ -215,9 +215,13 @@ def test_charts_draw_no_hidden_value(store: Store, choices: Choices, tmp_path: P
 def test_the_site_refuses_the_old_format_and_counts_that_are_not_counts(tmp_path: Path) -> None:
     folder = tmp_path / "published"
     folder.mkdir()
-    base = {"version": 2, "threshold": 5, "total": 7, "by_month": [], "by_intention": {}, "by_role": {},
-            "other_pages": 0, "pages": {}, "overview_charts": []}
-    for bad, message in (({"version": 1}, "format 1, not 2"), ({"total": "lots"}, "'lots' is not a published count"),
+    base = {"version": 3, "threshold": 5, "total": 7, "by_month": [], "by_intention": {}, "by_role": {},
+            "other_pages": 0, "pages": {}, "overview_charts": [], "useful": {}}
+    for bad, message in (({"version": 2}, "format 2, not 3. It was written by an older Showcase"),
+                         ({"version": 1}, "format 1, not 3"), ({"useful": {"yes": 1}}, "not yes and no"),
+                         ({"useful": {"yes": "lots", "no": 1}}, "'lots' is not a published count"),
+                         ({"useful": 7}, "neither counts nor a word"),
+                         ({"total": "lots"}, "'lots' is not a published count"),
                          ({"total": -1}, "-1 is not a published count"), ({"total": True}, "True is not"),
                          ({"threshold": 1}, "not a whole number of 2 or more")):
         (folder / "feedback.json").write_text(json.dumps(base | bad), encoding="utf-8")
