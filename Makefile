@@ -11,12 +11,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve receiver build deploy offline check new import lint test chromium nginx postgresql deploy-tools hugo clean bench
+.PHONY: help serve receiver desk build deploy offline check new import lint test chromium nginx postgresql deploy-tools hugo clean bench
 
 help:
 	@echo "make serve   serve the site with live reload at http://127.0.0.1:8000 (drafts shown),"
 	@echo "             with the feedback receiver on http://127.0.0.1:8765"
 	@echo "make receiver   run only the feedback receiver (HOST=... PORT=...)"
+	@echo "make desk    review, preview and publish feedback in your browser (the review desk, on 127.0.0.1)"
 	@echo "make build   write the published site to site/ (drafts left out)"
 	@echo "make deploy DEST=user@host:/var/www/site/   build, then publish site/ there with rsync (DRY_RUN=1 to see first)"
 	@echo "make offline   write offline.zip: the whole site, with search, to open without internet"
@@ -48,6 +49,11 @@ serve: $(VENV)/.site-installed
 # Only the receiver, e.g. on the server that takes the published site's feedback.
 receiver: $(VENV)/.site-installed
 	$(BIN)/showcase feedback serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8765)
+
+# The review desk: the comments waiting for review, the preview and the Publish button, in a web page
+# on this computer (feedback/desk/). PORT=... for a fixed port; Ctrl+C stops it.
+desk: $(VENV)/.site-installed
+	$(BIN)/showcase feedback desk $(if $(PORT),--port $(PORT))
 
 build: $(VENV)/.site-installed
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -1,5 +1,5 @@
 """The ``showcase feedback ...`` commands: serve, collect, review, approve,
-reject, forget and publish; and for running it over time, sync (all of it on a
+reject, forget and publish (and desk, all of review in a browser); and for running it over time, sync (all of it on a
 schedule), prune (retention) and backup."""
 from __future__ import annotations
 
@@ -113,7 +113,30 @@ def register(commands: argparse._SubParsersAction, load_project: ProjectLoader, 
     backing_up.add_argument("--db", metavar="PATH", help=f"the database to copy (default: the receiver's, "
                             f"{DEFAULT_DB}; the collector's store is {DEFAULT_STORE})")
     backing_up.add_argument("--force", action="store_true", help="replace DEST if it exists")
-    for parser in (collecting, reviewing, publishing, syncing, pruning,
+    exporting = command("export", "write the published figures (suppressed as the site shows them, never "
+                        "a response) as CSV files or a spreadsheet, for a report", _export)
+    exporting.add_argument("--format", choices=("csv", "xlsx"), default="xlsx",
+                           help="xlsx: one spreadsheet, a sheet per table; csv: a folder with a file per table "
+                                "(default: xlsx)")
+    exporting.add_argument("--output", metavar="PATH", help="where to write it (default: feedback-figures.xlsx, "
+                           "or the folder feedback-figures for csv)")
+    exporting.add_argument("--published", metavar="FOLDER",
+                           help="the published folder to read (default: feedback.published_dir in mkdocs.yml)")
+    exporting.add_argument("--force", action="store_true", help="replace PATH if it is there")
+    desk = command("desk", "review, preview and publish in a web page on this computer (the review desk)",
+                   lambda project, args: _desk(project, args, read_pages))
+    desk.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                      "computer only; any other needs a token)")
+    desk.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    desk.add_argument("--token", help="the token other addresses need (better: set SHOWCASE_DESK_TOKEN, which "
+                      "other users cannot see in the process list)")
+    desk.add_argument("--out", help="folder its Publish button writes (default: feedback.published_dir)")
+    desk.add_argument("--site-url", metavar="ADDRESS", help="where its links to pages go (default: "
+                      "feedback.site_url, else site_url, in mkdocs.yml)")
+    desk.add_argument("--sources", default=DEFAULT_SOURCES,
+                      help=f"the sources file, for erasing at the source (default: {DEFAULT_SOURCES})")
+    desk.add_argument("--no-browser", action="store_true", help="only print the address; do not open it")
+    for parser in (collecting, reviewing, publishing, syncing, pruning, desk,
                    *(sub.choices[n] for n in ("approve", "reject", "forget"))):
         parser.add_argument("--store", help=f"the local feedback store (default: {DEFAULT_STORE})")
 
@@ -139,32 +162,37 @@ def _collect(project: Project, args: argparse.Namespace) -> int:
 
     from .collect import collect, summary
     from .prune import Retained, cutoff
-    from .sources.config import build_source, load_sources
+    from .sources.config import build_source, read_sources
 
     sources_file = project.root / args.sources
     if not sources_file.is_file():
         print(f"There is no {args.sources}.\n    Copy feedback/sources.example.yml to {args.sources} "
               "and list where your forms send their responses.")
         return 1
-    configs, problems = load_sources(sources_file)
+    loaded = read_sources(sources_file)
+    configs, refused, problems = loaded.configs, loaded.refused, loaded.problems
     taxonomy_problems = Problems()
     choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), taxonomy_problems))
     problems.extend(taxonomy_problems)
-    if problems.errors:
+    # A mistake in one entry leaves that source out (it fails below, exit 1); the others are collected.
+    if taxonomy_problems.errors or not loaded.usable:
         print(problems.report())
         return 1
     if args.source:
         configs = [c for c in configs if c.name == args.source]
-        if not configs:
+        refused = [r for r in refused if r.name == args.source]
+        if not configs and not refused:
             print(f"There is no source called {args.source!r} in {args.sources}.")
             return 1
+    if refused:
+        print(loaded.left_out(refused))
     store = _open_store(project, args)
     if store is None:
         return 1
     days = project.settings.feedback.retention_days
     # Nothing older than the retention period is taken in: prune would only delete it again.
-    sources = [Retained(_FromStart(source) if args.from_start else source, cutoff(days)) for source in
-               (build_source(c, choices) for c in configs)]
+    every: list[Source] = [*(build_source(c, choices) for c in configs), *refused]
+    sources = [Retained(_FromStart(source) if args.from_start else source, cutoff(days)) for source in every]
     with closing(store):
         results = collect(store, sources, progress=not args.no_progress)
     print(summary(results))
@@ -321,6 +349,41 @@ def _publish(project: Project, args: argparse.Namespace, read_pages: PageReader)
     return 0
 
 
+def _export(project: Project, args: argparse.Namespace) -> int:
+    """Only the published folder is read: nothing unsuppressed can reach the export."""
+    from core.form import choices_for
+    from core.taxonomy import read_taxonomy
+
+    from .export import ExportError, export
+
+    problems = Problems()
+    taxonomy = read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file), problems)
+    if problems.errors:  # the tables name the roles with the taxonomy's labels, as the site does
+        print(problems.report())
+        print("Stopped: fix these first, then export again.")
+        return 1
+    folder = Path(args.published) if args.published else project.root / project.settings.feedback.published_dir
+    default = "feedback-figures" + (".xlsx" if args.format == "xlsx" else "")
+    output = Path(args.output) if args.output else project.root / default
+    try:
+        exported = export(folder, project.shown(folder), choices_for(taxonomy), output, args.format, args.force,
+                          project.shown(output))
+    except ExportError as error:
+        print(error)
+        return 1
+    what = "a folder of CSV files" if args.format == "csv" else "a spreadsheet"
+    print(f"Exported the published figures to {project.shown(exported.path)}: {what}, {exported.tables} "
+          "table(s) (the overview and one per page). Counts are hidden as the site hides them; nothing else "
+          "was read.")
+    return 0
+
+
+def _desk(project: Project, args: argparse.Namespace, read_pages: PageReader) -> int:
+    from .desk.run import run  # Flask and waitress load only for the desk
+
+    return run(project, args, read_pages, lambda: _sources_for_erasure(project, args))
+
+
 def _publisher(project: Project, args: argparse.Namespace,
                read_pages: PageReader) -> tuple[Callable[[Store], Written], Path] | None:
     """What publishing needs from the site, read before anything is changed; None (said why) if
@@ -369,11 +432,12 @@ def _receiver_db(project: Project, args: argparse.Namespace) -> tuple[Location |
 
 
 def _sync(project: Project, args: argparse.Namespace, read_pages: PageReader) -> int:
-    """Everything is checked before anything is collected: a problem there is exit status 2."""
+    """Everything is checked before anything is collected: a problem there is exit status 2, except
+    a mistake in one entry of sources.yml, which leaves that source out (exit status 1) and the rest go on."""
     from core.form import choices_for
     from core.taxonomy import read_taxonomy
 
-    from .sources.config import build_source, load_sources
+    from .sources.config import build_source, read_sources
     from .sync import EXIT_NOT_DONE, sync
 
     sources_file = project.root / args.sources
@@ -381,12 +445,13 @@ def _sync(project: Project, args: argparse.Namespace, read_pages: PageReader) ->
         print(f"Stopped: there is no {args.sources}. Copy feedback/sources.example.yml to {args.sources} and "
               "list where your forms send their responses. Nothing was published (exit status 2).")
         return EXIT_NOT_DONE
-    configs, problems = load_sources(sources_file)
+    loaded = read_sources(sources_file)
+    configs, problems = loaded.configs, loaded.problems
     taxonomy_problems = Problems()
     choices = choices_for(read_taxonomy(project.taxonomy_file, project.shown(project.taxonomy_file),
                                         taxonomy_problems))
     problems.extend(taxonomy_problems)
-    if problems.errors:
+    if taxonomy_problems.errors or not loaded.usable:
         print(problems.report())
         print("Stopped before collecting anything: nothing was published (exit status 2).")
         return EXIT_NOT_DONE
@@ -399,8 +464,11 @@ def _sync(project: Project, args: argparse.Namespace, read_pages: PageReader) ->
     if store is None:
         return EXIT_NOT_DONE
     publish, out = publisher
+    if loaded.refused:  # each fails as a source does: reported, the others collected, exit status 1
+        print(loaded.left_out())
+    every: list[Source] = [*(build_source(c, choices) for c in configs), *loaded.refused]
     with closing(store):
-        report = sync(store, [build_source(c, choices) for c in configs], publish,
+        report = sync(store, every, publish,
                       retention_days=project.settings.feedback.retention_days, receiver_db=receiver_db)
     print("\n".join(report.lines(project.shown(out), project.shown)))
     return report.status

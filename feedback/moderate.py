@@ -22,6 +22,8 @@ class ForReview:
     status: str
     text: str  # redacted
     removed: tuple[str, ...]  # the kinds of detail redaction took out
+    role: str = ""  # the role slug the writer chose, "" when none (the review desk shows it)
+    source: str = ""  # the source's name in sources.yml (the review desk filters by it)
 
 
 def for_review(store: Store, *, include_decided: bool = False) -> list[ForReview]:
@@ -33,7 +35,7 @@ def for_review(store: Store, *, include_decided: bool = False) -> list[ForReview
         response = stored.response
         redacted = redact(response.comment, contact=(response.organisation, response.email))
         items.append(ForReview(stored.id, response.page, response.received_at[:10], response.consent,
-                               stored.status, redacted.text, redacted.removed))
+                               stored.status, redacted.text, redacted.removed, response.role, response.source))
     return items
 
 
@@ -63,6 +65,13 @@ def reject(store: Store, response_id: int) -> str:
     existing(store, response_id)
     store.decide(response_id, "rejected")
     return f"Rejected #{response_id}. The next `showcase feedback publish` leaves it off the site."
+
+
+def return_to_review(store: Store, response_id: int) -> str:
+    """Take back a decision (the review desk's undo): the comment waits for review again."""
+    existing(store, response_id)
+    store.undecide(response_id)
+    return f"#{response_id} is waiting for review again."
 
 
 def forget(store: Store, response_id: int, *, still_at_source: bool = False) -> str:

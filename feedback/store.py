@@ -210,6 +210,11 @@ class Store:
                        "decided_at = excluded.decided_at", (response_id, status, _now()))
         return True
 
+    def undecide(self, response_id: int) -> bool:
+        """Take back a decision, so the comment waits for review again; False if there was none."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM decisions WHERE response_id = ?", (response_id,)).rowcount > 0
+
     def forget(self, response_id: int, *, still_at_source: bool = False) -> bool:
         """Erase a response for good (an erasure request); False if there is none.
 

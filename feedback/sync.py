@@ -18,9 +18,11 @@ The steps, in order:
 
 Its exit status is for a monitor (``EXIT_*`` below): 0 when every step and
 every source succeeded; 1 when a source failed but the others were collected
-and publish ran; 2 when nothing was published (a configuration problem found
-before starting, or a database or the published folder that could not be
-written).
+and publish ran (an entry of sources.yml with a mistake counts as a source
+that failed: it is reported and the others go on); 2 when nothing was
+published (a configuration problem found before starting, such as a
+sources.yml that is not a list of sources, or a database or the published
+folder that could not be written).
 """
 from __future__ import annotations
 

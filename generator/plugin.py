@@ -202,7 +202,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         except BuildDateError as error:  # a SOURCE_DATE_EPOCH that is not a time (generator/trust.py)
             raise PluginError(str(error)) from None
         for static in rendered.static_files:
-            files.append(File.generated(config, static.dest_uri, abs_src_path=str(static.source)))
+            if static.content is not None:  # made during the build: a feedback page's figures as CSV
+                files.append(File.generated(config, static.dest_uri, content=static.content))
+            else:
+                files.append(File.generated(config, static.dest_uri, abs_src_path=str(static.source)))
         self.blocks = {page.src_uri: page.blocks for page in rendered.pages if page.blocks}
         for page in rendered.pages:
             existing = files.get_file_from_path(page.src_uri)

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from markupsafe import Markup
 
-from core.figures import AT_LEAST, Figure, words
+from core.figure_tables import overview_table, page_table, to_csv
+from core.figures import AT_LEAST, FEWER, Figure, words
 from core.form import (
     HONEYPOT,
     MAX_COMMENT,
@@ -27,18 +28,22 @@ from core.form import (
     in_form_order,
 )
 from core.months import month_name
+from core.published import PageFeedback, PublishedFeedback
 from core.settings import Settings
 
 from . import addresses
 from .model import Catalogue
+from .trust import build_date
 
 
 @dataclass(frozen=True)
 class StaticFile:
-    """A file copied to the site as it is, such as a published chart."""
+    """A file put in the site as it is: a published chart copied from ``source``, or a
+    file made during the build (a page's figures as CSV) with its ``content``."""
 
     dest_uri: str
-    source: Path
+    source: Path | None = None
+    content: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,13 +161,15 @@ class FeedbackRenderer:
                         key=lambda data: (-least(data.count, published.threshold), data.page))
         pages = [self.page("feedback_overview", addresses.FEEDBACK, feedback=published, rows=rows,
                            targets=self.targets, ranked=ranked[:MOST_RESPONDED_ROWS], ranked_of=len(ranked),
-                           **figures)]
+                           figures_csv=OVERVIEW_FIGURES if overview_has_tables(published) else None, **figures)]
         for path, data in sorted(published.pages.items()):
             target = self.targets.get(path)
             if target is not None:
                 pages.append(self.page("feedback_page", addresses.feedback_page(path), data=data,
                                        target=target, intentions=in_order(data.by_intention, intentions),
-                                       roles=in_order(data.by_role, roles), **figures))
+                                       roles=in_order(data.by_role, roles),
+                                       figures_csv=figures_file(path) if page_has_tables(data) else None,
+                                       **figures))
         return pages
 
     def static_files(self) -> list[StaticFile]:
@@ -173,7 +180,48 @@ class FeedbackRenderer:
         charts, folder = published.charts, self.catalogue.feedback_folder
         if charts and folder is None:
             raise ValueError("the catalogue's published feedback has charts but no folder to copy them from")
-        return [StaticFile(addresses.chart_file(c.file), folder / c.file) for c in charts if folder is not None]
+        copied = [StaticFile(addresses.chart_file(c.file), folder / c.file) for c in charts if folder is not None]
+        return copied + self.downloads()
+
+    def downloads(self) -> list[StaticFile]:
+        """Each feedback page's figures as CSV, beside it: made here, from the same published
+        feedback the page shows, so the file cannot say more than the page (``core.figure_tables``)."""
+        published = self.catalogue.feedback
+        if published is None:
+            return []
+        as_of = ("Built", f"{build_date().isoformat()}, from the published figures this site shows")
+        files: list[StaticFile] = []
+        if overview_has_tables(published):
+            files.append(StaticFile(OVERVIEW_FIGURES, content=to_csv(overview_table(published, self.choices, as_of))))
+        for path, data in sorted(published.pages.items()):
+            target = self.targets.get(path)
+            if target is not None and page_has_tables(data):  # the pages ``pages`` makes, with a table
+                table = page_table(data, published.threshold, self.choices, as_of, name=_stem(path), title=target.title)
+                files.append(StaticFile(figures_file(path), content=to_csv(table)))
+        return files
+
+
+# Only a page that shows a table offers it as CSV: below the threshold a page says only that it has
+# fewer responses, and a file saying the same would add nothing.
+def overview_has_tables(published: PublishedFeedback) -> bool:
+    return published.total != FEWER or (isinstance(published.useful, dict) and bool(published.useful))
+
+
+def page_has_tables(page: PageFeedback) -> bool:
+    return page.rated is not None or (isinstance(page.useful, dict) and bool(page.useful))
+
+
+# The overview's figures, and beside them each page's, named as its feedback page is.
+OVERVIEW_FIGURES = "feedback/figures.csv"
+
+
+def figures_file(page_url: str) -> str:
+    """Where the CSV of the page at ``page_url``'s figures goes on the site."""
+    return f"feedback/figures/{_stem(page_url)}.csv"
+
+
+def _stem(page_url: str) -> str:
+    return addresses.feedback_page(page_url).removeprefix("feedback/").removesuffix(".md")
 
 
 def least(figure: Figure, threshold: int) -> int:

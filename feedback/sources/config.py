@@ -3,23 +3,29 @@
 Read with line numbers, so every mistake is reported as a ``Problem`` with
 its file, line, what is wrong and how to fix it, all in one go, like the
 rest of the project's checks. Only entries without errors are returned, so
-a caller may still collect from the sources that are right.
+a caller may still collect from the sources that are right: ``read_sources``
+also hands back each entry with mistakes as a ``Refused`` source, which
+fails like any other source when collected. So one mistyped option is
+reported, the other sources are collected, and the run exits 1, as a
+source that fails while collecting does. Only a file that cannot be read
+as a list of sources at all (``SourcesFile.usable`` false) stops everything.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from core.form import Choices
-from core.problems import Problems
+from core.problems import Problem, Problems, Severity
 from core.suggest import did_you_mean
 from core.yaml_nodes import Mapping, line_of, load_yaml, mapping_of
 
-from .base import Source, SourceConfig
+from ..model import Page
+from .base import Source, SourceConfig, SourceError
 from .file import FileSource
 from .formspree import FormspreeSource
 from .http import HttpClient, HttpOptions
@@ -63,31 +69,98 @@ def build_source(config: SourceConfig, choices: Choices,
     return TYPES[config.type](config, client, choices)
 
 
+@dataclass  # not frozen: a Source's name is a plain attribute
+class Refused:
+    """An entry of sources.yml with mistakes, as a source that fails when collected.
+
+    Collected with the others, it is reported like any failing source: its row
+    in the summary says error, the message gives the file, the line and what to
+    fix, and the run exits 1, while the sources that are right are collected.
+    It never reads anything, and nothing is stored under its name.
+    """
+
+    name: str  # the entry's name, or where it is when it has none
+    path: str  # sources.yml, as shown to the person collecting
+    line: int | None
+    problems: tuple[Problem, ...]
+
+    def pages(self, cursor: str | None) -> Iterator[Page]:
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        where = self.path if first.line is None else f"{self.path}:{first.line}"
+        also = f" It has {more} more mistake{'s' if more != 1 else ''}, listed above the table." if more else ""
+        raise SourceError(self.name, f"it was not collected, because its entry in {where} has a mistake: "
+                          f"{first.message}{also}",
+                          f"{first.hint} Then run the collector again; the other sources were collected.".strip())
+        yield  # a generator, like every source's pages
+
+
+@dataclass
+class SourcesFile:
+    """What ``read_sources`` made of sources.yml: the entries that are right, the
+    entries that are not (as ``Refused`` sources), and every problem found."""
+
+    configs: list[SourceConfig] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def usable(self) -> bool:
+        """False when the file as a whole is wrong (missing, not YAML, not a list of
+        sources, a stray top-level setting): then nothing can be collected safely.
+        Mistakes inside single entries leave it usable."""
+        inside = {id(problem) for entry in self.refused for problem in entry.problems}
+        return not any(id(problem) not in inside for problem in self.problems.errors)
+
+    def left_out(self, refused: list[Refused] | None = None) -> str:
+        """What is printed before collecting when entries have mistakes: each mistake
+        with its file and line and what to fix, then that the others go on."""
+        entries = self.refused if refused is None else refused
+        found = sorted(problem for entry in entries for problem in entry.problems)
+        names = ", ".join(f'"{entry.name}"' for entry in entries)
+        lines = [problem.format() for problem in found]
+        lines.append(f"{len(entries)} source{'s' if len(entries) != 1 else ''} in sources.yml "
+                     f"{'have' if len(entries) != 1 else 'has'} mistakes and {'are' if len(entries) != 1 else 'is'} "
+                     f"left out ({names}); the other sources are collected, and the run ends with exit status 1. "
+                     "Fix the lines above and run it again.")
+        return "\n".join(lines)
+
+
 def load_sources(path: Path | str) -> tuple[list[SourceConfig], Problems]:
     """The entries of sources.yml that are right, and problems with the rest."""
-    path = Path(path)
-    problems = Problems()
+    loaded = read_sources(path)
+    return loaded.configs, loaded.problems
+
+
+def read_sources(path: Path | str) -> SourcesFile:
+    """sources.yml read and checked: see ``SourcesFile``."""
+    loaded = SourcesFile()
+    loaded.configs = _read(Path(path), loaded.problems, loaded.refused)
+    return loaded
+
+
+def _read(path: Path, problems: Problems, refused: list[Refused]) -> list[SourceConfig]:
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.add(where, None, "There is no sources file here.",
                      f"Copy {EXAMPLE} to {path} and keep the entries for the places your forms send to.")
-        return [], problems
+        return []
     except (OSError, UnicodeDecodeError) as error:
         problems.add(where, None, f"The sources file cannot be read ({error}).",
                      "Check it is a UTF-8 text file you can read.")
-        return [], problems
+        return []
     _, node, yaml_error = load_yaml(text)
     if yaml_error is not None:
         problems.add(where, yaml_error.line, f"The sources file is not valid YAML: {yaml_error.message}.",
                      "Check the indentation and quotes on this line and the one before.")
-        return [], problems
+        return []
     if not isinstance(node, yaml.MappingNode):
         problems.add(where, line_of(node) if node is not None else None,
                      "The sources file must start with `sources:`, a list of places to collect from.",
                      f"See {EXAMPLE} for the layout.")
-        return [], problems
+        return []
     top = mapping_of(node)
     _repeated(problems, where, top, "at the top of the file")
     for key in top.values:
@@ -99,15 +172,20 @@ def load_sources(path: Path | str) -> tuple[list[SourceConfig], Problems]:
         problems.add(where, top.lines.get("sources", line_of(node)),
                      "`sources:` must be a list of places to collect from, each starting with `- name:`.",
                      f"See {EXAMPLE} for the layout.")
-        return [], problems
+        return []
     folder = path.parent
     configs: list[SourceConfig] = []
     first_line: dict[str, int] = {}
     for item in entries.value:
+        before = len(problems.items)
         config = _entry(problems, where, item, folder, first_line)
         if config is not None:
             configs.append(config)
-    return configs, problems
+            continue
+        found = tuple(problem for problem in problems.items[before:] if problem.severity is Severity.ERROR)
+        if found:
+            refused.append(Refused(_label_of(item), where, line_of(item), found))
+    return configs
 
 
 def _entry(problems: Problems, where: str, item: yaml.Node, folder: Path,
@@ -173,3 +251,12 @@ def _report(problems: Problems, where: str, entry: Mapping, line: int | None, fa
 def _repeated(problems: Problems, where: str, mapping: Mapping, place: str) -> None:
     for key, line in mapping.repeated:
         problems.add(where, line, f"`{key}` is given twice {place}.", "Keep one: YAML would silently use only one.")
+
+
+def _label_of(item: yaml.Node) -> str:
+    """The name a refused entry is reported under: its own, or where it is."""
+    if isinstance(item, yaml.MappingNode):
+        name = mapping_of(item).values.get("name")
+        if isinstance(name, str) and name.strip():
+            return name
+    return f"the entry on line {line_of(item)}"

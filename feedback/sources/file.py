@@ -1,5 +1,10 @@
 """An export from a survey tool (SurveyMonkey, Microsoft Forms, Google Forms),
-as a CSV or JSON file, mapped to our fields by column headings in sources.yml.
+as a CSV, JSON or Excel (.xlsx) file, mapped to our fields by column headings in sources.yml.
+
+CSV and .xlsx are read into the same table, so one mapping serves both downloads of
+an export. SurveyMonkey's two header rows are named as ``sheets.headings_of`` says:
+"question" for a question answered in one column, "question - option" for each
+option's column.
 
 There is no cursor: the whole file is read each time, and the store's upsert
 by (source, key) makes a rerun harmless. Rows are keyed by the export's own
@@ -16,8 +21,9 @@ from core.form import Choices
 from ..model import FeedbackResponse, Page
 from .base import SourceConfig, SourceError
 from .jsondata import JsonProblem, load_json
-from .normalise import Normaliser, content_key
+from .normalise import Normaliser, content_key, fold
 from .settings import COLUMNS, FIELDS, FORMATS, FileSettings, settings_of
+from .sheets import Headings, SheetProblem, headings_of, json_safe, read_xlsx
 
 __all__ = ["COLUMNS", "FORMATS", "PAGE_SIZE", "FileSource"]
 
@@ -41,6 +47,9 @@ class FileSource:
         self.encoding = settings.encoding
         self.delimiter = settings.delimiter
         self.records_key = settings.records
+        self.sheet = settings.sheet
+        self._headings: list[str] = []
+        self._options: dict[str, str] = {}  # "question - option" -> the option's text (SurveyMonkey)
 
     @classmethod
     def from_config(cls, config: SourceConfig, http: object, choices: Choices) -> Self:
@@ -65,6 +74,10 @@ class FileSource:
     # Reading
     def _rows(self) -> list[tuple[int, str, dict[str, Any]]]:
         """(number, how a person finds it, the row) for each row with anything in it."""
+        if self.format == "xlsx":
+            rows = self._xlsx()
+            self._check_columns()
+            return [(n, what, row) for n, what, row in rows if any(_filled(value) for value in row.values())]
         try:
             content = self.path.read_text(encoding=self.encoding)
         except FileNotFoundError as error:
@@ -88,17 +101,34 @@ class FileSource:
         except csv.Error as error:
             raise SourceError(self.name, f'{self.path} is not a readable CSV file near line '
                               f"{reader.line_num} ({error}).") from error
-        if not table:
+        return self._table(table)
+
+    def _xlsx(self) -> list[tuple[int, str, dict[str, Any]]]:
+        try:
+            table = read_xlsx(self.path, self.sheet)
+        except FileNotFoundError as error:
+            raise SourceError(self.name, f'the file {self.path} does not exist. Check path in '
+                              "sources.yml (it is relative to the folder of sources.yml).") from error
+        except SheetProblem as problem:
+            raise SourceError(self.name, f"{self.path} {problem.reason}", problem.hint) from problem
+        except OSError as error:
+            raise SourceError(self.name, f'{self.path} cannot be read ({error}).') from error
+        return self._table(table)
+
+    def _table(self, table: list[list[Any]]) -> list[tuple[int, str, dict[str, Any]]]:
+        """Rows of cells (from CSV or a sheet) as rows keyed by column name, after the header row or rows."""
+        if not table or not any(_filled(cell) for cell in table[0]):
             raise SourceError(self.name, f'{self.path} is empty: it has no row of column headings.')
-        headings = [heading.strip() for heading in table[0]]
+        found: Headings = headings_of(table)
+        headings = found.names
         for name, heading in self.columns.items():
             if headings.count(heading) > 1:
                 raise SourceError(self.name, f'{self.path} has two columns headed "{heading}" '
                                   f"(columns.{name}), so which one to read is unclear. Rename one in the file.")
-        self._headings: list[str] = headings
+        self._headings, self._options = headings, found.options
         rows = []
-        for index, cells in enumerate(table[1:], start=2):
-            row = dict(zip(headings, cells + [""] * (len(headings) - len(cells)), strict=False))
+        for index, cells in enumerate(table[found.rows:], start=found.rows + 1):
+            row = dict(zip(headings, list(cells) + [""] * (len(headings) - len(cells)), strict=False))
             rows.append((index, f"row {index}", row))
         return rows
 
@@ -141,17 +171,30 @@ class FileSource:
                 raise SourceError(self.name, f'{self.path} has no column "{heading}" (columns.{name} in '
                                   f"sources.yml). Its columns are: {listed}. Copy the heading exactly.")
 
+    def _ticked(self, heading: str, value: Any) -> Any:
+        """A "select all" option's column holds the option's text when it is ticked: for
+        consent, that text is a yes whatever it says ("I agree to publication")."""
+        option = self._options.get(heading)
+        if option is not None and isinstance(value, str) and fold(value) == fold(option):
+            return True
+        return value
+
     def _response(self, number: int, what: str, row: dict[str, Any]) -> FeedbackResponse:
         fields = {name: row.get(heading) for name, heading in self.columns.items() if name in FIELDS}
+        if "consent" in self.columns:
+            fields["consent"] = self._ticked(self.columns["consent"], fields.get("consent"))
         if self.fixed_page and "page" not in self.columns:
             fields["page"] = self.fixed_page
         ident = row.get(self.columns["id"]) if "id" in self.columns else None
         if "id" in self.columns and not _filled(ident):
             raise SourceError(self.name, f'{what} of {self.path} has no {self.columns["id"]}, the id '
                               "column. Check the export is complete, or leave id out of columns.")
-        key = str(ident).strip() if ident is not None else content_key(row)
+        if isinstance(ident, float) and ident.is_integer():
+            ident = int(ident)  # a number typed into Excel: 7, not 7.0
+        raw = json_safe(row)
+        key = str(ident).strip() if ident is not None else content_key(raw)
         return self.normaliser.response(key=key, where=f"{what} of {self.path}", fields=fields,
-                                        received_at=row.get(self.columns["received_at"]), raw=row,
+                                        received_at=row.get(self.columns["received_at"]), raw=raw,
                                         date_format=self.date_format or None, zone=self.zone)
 
 

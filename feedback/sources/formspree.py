@@ -1,9 +1,22 @@
 """Formspree: GET {url}/forms/{form_id}/submissions?order=asc&limit&offset[&since].
 
 Formspree leaves out what it judged spam and gives submissions no id, so
-each is keyed by the hash of its content: the same submission gets the same
-key on every run. Oldest first, so each page carries its own cursor (the
-last ``_date`` on it) and a crash between pages loses nothing.
+each is keyed by the hash of what the reader sent: ``_date`` and the form's
+fields. Never ``_status``: Formspree adds it to say how each notification
+(the e-mail to each recipient, each plugin) was delivered, and it changes
+after the submission arrives, so a key that included it stored the same
+submission again on the next pull. ``_status`` is not kept in ``raw`` either:
+it names the form's notification recipients, which are not the reader's
+answer. Records without ``_status`` are keyed as before, so nothing collected
+earlier is stored twice.
+
+Oldest first, so each page carries its own cursor (the last ``_date`` on it,
+as Formspree wrote it: no zone, microseconds, the form ``since`` takes) and a
+crash between pages loses nothing.
+
+The shape is Formspree's "Form Submissions API" (help.formspree.io, article
+360015233153): ``{"fields": [...], "submissions": [{"_date", fields...,
+"_status": {recipient or plugin: {flag: bool}}}]}``.
 """
 from __future__ import annotations
 
@@ -20,6 +33,14 @@ from .http import HttpClient, JsonReply
 from .normalise import content_key, our_fields
 from .settings import FormspreeSettings, WebSettings
 from .web import WebSource
+
+# What Formspree adds to a submission about its delivery, not part of what the reader sent.
+DELIVERY = frozenset({"_status"})
+
+
+def sent(record: dict[str, Any]) -> dict[str, Any]:
+    """The submission as the reader sent it: ``_date`` and the fields, without delivery flags."""
+    return {name: value for name, value in record.items() if name not in DELIVERY}
 
 
 class FormspreeSource(WebSource):
@@ -51,7 +72,8 @@ class FormspreeSource(WebSource):
             data = reply.data
             if not isinstance(data, dict):
                 raise self.shape_error(reply, 'an object with "submissions"')
-            records = self.records(reply, data.get("submissions"), "a list of submissions")
+            records = [sent(record) for record in self.records(reply, data.get("submissions"),
+                                                               "a list of submissions")]
             keys = [content_key(record) for record in records]
             if keys and set(keys) <= seen:
                 raise SourceError(

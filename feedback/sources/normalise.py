@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -130,17 +130,60 @@ def useful_of(value: Any) -> str:
     return ""
 
 
+# Google Forms' downloaded CSV ends its Timestamp with the form owner's offset: "GMT+1", "GMT+5:30", "GMT".
+_GMT_OFFSET = re.compile(r"\s+(?:GMT|UTC)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
+# Google Forms' own Timestamp, before its offset: 12-hour in the CSV download, 24-hour in some locales' sheets.
+_GOOGLE_FORMATS = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M")
+
+
+def _without_offset(written: str) -> tuple[str, tzinfo | None]:
+    """``written`` without a trailing "GMT+1" (or "UTC-4:30"), and that offset; (written, None) when it has none."""
+    match = _GMT_OFFSET.search(written)
+    if not match:
+        return written, None
+    sign, hours, minutes = match.groups()
+    offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    if offset >= timedelta(hours=24) or int(minutes or 0) >= 60:
+        raise ValueError(f"{match.group(0).strip()} is not a time zone offset")
+    return written[:match.start()], timezone(-offset if sign == "-" else offset)
+
+
+def _parsed(written: str, date_format: str | None) -> datetime:
+    """``written`` read with ``date_format``, else as ISO 8601 or Google Forms' Timestamp;
+    either may end in a "GMT+1" style offset, which then gives the zone."""
+    if date_format:
+        try:
+            return datetime.strptime(written, date_format)
+        except ValueError:
+            rest, offset = _without_offset(written)
+            if offset is None:
+                raise
+            return datetime.strptime(rest, date_format).replace(tzinfo=offset)
+    try:
+        return datetime.fromisoformat(written.replace("Z", "+00:00") if written.endswith("Z") else written)
+    except ValueError:
+        rest, offset = _without_offset(written)
+        for google in _GOOGLE_FORMATS:
+            try:
+                moment = datetime.strptime(rest, google)
+            except ValueError:
+                continue
+            return moment.replace(tzinfo=offset) if offset is not None else moment
+        raise
+
+
 def time_of(value: Any, date_format: str | None = None, zone: tzinfo = UTC) -> str:
     """An ISO 8601 UTC time with milliseconds, the receiver's format, so the
     store's text ordering is time ordering across sources. Times without a
-    zone are in ``zone``. Raises ValueError when ``value`` is not a time."""
-    written = as_text(value)
-    if not written:
-        raise ValueError("no time given")
-    if date_format:
-        moment = datetime.strptime(written, date_format)
+    zone are in ``zone``. A datetime (a date cell of an .xlsx export) is taken
+    as it is, whatever ``date_format`` says. Raises ValueError when ``value`` is not a time."""
+    if isinstance(value, datetime):
+        moment = value
     else:
-        moment = datetime.fromisoformat(written.replace("Z", "+00:00") if written.endswith("Z") else written)
+        written = as_text(value)
+        if not written:
+            raise ValueError("no time given")
+        moment = _parsed(written, date_format)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     try:

@@ -35,7 +35,7 @@ FIELDS = ("page", "kind", "intention", "role", "rating", "comment", "consent", "
 # there to be met, so it cannot be switched off.
 LIMITS = {"max_response_mb": 1000, "max_minutes": 24 * 60}
 AUTH_SCHEMES = ("bearer", "basic")  # how Formspree may be sent its key
-FORMATS = ("csv", "json")  # what a file source reads
+FORMATS = ("csv", "json", "xlsx")  # what a file source reads
 COLUMNS = (*FIELDS, "received_at", "id")  # what a file source's `columns` may map
 COMMON = ("values", "kind", "site_url")  # what every type of source takes
 DEFAULT_PAGE_SIZE = 100
@@ -139,7 +139,7 @@ class FormspreeSettings(WebSettings):
 
 @dataclass(frozen=True, kw_only=True)
 class TallySettings(WebSettings):
-    fields: Mapping[str, str]  # our field -> the Tally question's title
+    fields: Mapping[str, str]  # our field -> the Tally question's title, or a hidden field's name
 
     source_type: ClassVar[str] = "tally"
     required: ClassVar[tuple[str, ...]] = ("form_id", "token_env", "fields")
@@ -160,11 +160,12 @@ class FileSettings(SourceSettings):
     encoding: str = "utf-8-sig"
     delimiter: str = ","
     records: str = ""
+    sheet: str = ""  # the .xlsx sheet to read; "" for the first
 
     source_type: ClassVar[str] = "file"
     required: ClassVar[tuple[str, ...]] = ("path", "columns")
     optional: ClassVar[tuple[str, ...]] = ("format", "page", "date_format", "timezone", "encoding", "delimiter",
-                                           "records")
+                                           "records", "sheet")
 
     @classmethod
     def finish(cls, values: dict[str, Any], reading: Reading) -> None:
@@ -399,7 +400,7 @@ def _label(reading: Reading, name: str, written: Any, slug: Any, hint: str) -> N
 
 
 def _finish_path(values: dict[str, Any], reading: Reading) -> None:
-    """Where the file is and whether it is CSV or JSON; a file not there yet is only a warning."""
+    """Where the file is and whether it is CSV, JSON or .xlsx; a file not there yet is only a warning."""
     written = values.pop("path", None)
     written_format = values.get("format")
     if not isinstance(written, str) or not written.strip():
@@ -410,13 +411,19 @@ def _finish_path(values: dict[str, Any], reading: Reading) -> None:
     file = file if file.is_absolute() or reading.folder is None else reading.folder / file
     values["path"], values["written_path"] = file, written
     if written_format is not None and written_format not in FORMATS:
-        reading.bad("format", f"`format` must be csv or json, not {_shown(written_format)}.",
+        reading.bad("format", f"`format` must be csv, json or xlsx, not {_shown(written_format)}.",
                     f"{did_you_mean(str(written_format), list(FORMATS))}Leave it out to go by the file's ending.")
     elif written_format is None:
         values["format"] = file.suffix.lower().lstrip(".")
-        if values["format"] not in FORMATS:
-            reading.bad("path", f"it is not clear whether {written} is CSV or JSON.",
-                        "Add `format: csv` or `format: json`.")
+        if values["format"] == "xls":
+            reading.bad("path", f"{written} is an old Excel file (.xls), which the collector cannot read.",
+                        "Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV.")
+        elif values["format"] not in FORMATS:
+            reading.bad("path", f"it is not clear whether {written} is CSV, JSON or an Excel workbook.",
+                        "Add `format: csv`, `format: json` or `format: xlsx`.")
+    if values.get("sheet") and values.get("format") != "xlsx":
+        reading.bad("sheet", "`sheet` is only for Excel workbooks (.xlsx), and this file is not one.",
+                    "Leave sheet: out, or point path: at the .xlsx file.")
     if not file.is_file():
         reading.bad("path", f"the file {written} does not exist (looked for {file}).",
                     "Save the export there before collecting; a relative path is read from the folder of "
@@ -456,8 +463,9 @@ _PARSERS: dict[str, Parser] = {
     "kind": _one_of(KINDS, f"`kind` must be one of {', '.join(KINDS)}, not {{shown}}.",
                     "It is the kind of page a response is about when the response does not say."),
     "values": _labels,
-    "fields": _mapping(FIELDS, "a Tally question title, copied exactly from the form"),
-    "columns": _mapping(COLUMNS, "a column heading, copied exactly from the first row of the export"),
+    "fields": _mapping(FIELDS, "a Tally question title or hidden field name, copied exactly from the form"),
+    "columns": _mapping(COLUMNS, 'a column heading, copied exactly from the export (for SurveyMonkey\'s two '
+                                 'header rows, "question - option" where the second row names an option)'),
     "path": _as_written,
     "format": _as_written,
     "timezone": _timezone,
@@ -466,6 +474,7 @@ _PARSERS: dict[str, Parser] = {
     "date_format": _some_text,
     "records": _some_text,
     "page": _some_text,
+    "sheet": _some_text,
 }
 
 _HINTS: dict[str, str] = {
@@ -474,8 +483,8 @@ _HINTS: dict[str, str] = {
                  "such as NETLIFY_TOKEN; set the variable, not the file, to the token.",
     "form_id": "Add `form_id:` with the form's id: Netlify shows it in the form's settings, Formspree in the "
                "form's address (after /f/), Tally in the form's address (after /r/ or /forms/).",
-    "fields": 'Add `fields:` mapping our fields to your Tally questions, such as '
-              '`fields: {intention: "What brings you here?", comment: "Comments"}`.',
+    "fields": 'Add `fields:` mapping our fields to your Tally questions (by title) and hidden fields '
+              '(by name), such as `fields: {page: page, intention: "What brings you here?", comment: "Comments"}`.',
     "max_response_mb": "The most one answer from the service may hold, in megabytes after unpacking "
                        "(default 20). Leave it out unless this form's pages really are bigger.",
     "max_minutes": "The longest, in minutes, that collecting from this source may take (default 10). "
@@ -486,4 +495,5 @@ _HINTS: dict[str, str] = {
     "date_format": 'A strptime format such as "%d/%m/%Y %H:%M:%S"; leave it out for ISO 8601 times.',
     "records": "The name of the list of responses in the JSON file.",
     "page": "The page every response in the file is about, such as cases/peer-mentors/.",
+    "sheet": 'The name of the sheet in the .xlsx file, such as "Sheet1"; leave it out for the first sheet.',
 }

@@ -191,6 +191,27 @@ def test_one_failing_source_is_exit_status_1_and_the_others_are_collected_and_pu
     assert "Export comment 0" in text and "Export comment 1" not in text
 
 
+def test_a_mistake_in_one_entry_of_sources_yml_is_exit_status_1_and_the_others_are_published(
+        project: Path, httpserver: HTTPServer) -> None:
+    """Issue 13: the entry is reported (file, line, what to fix) as a source that failed; the rest go on."""
+    httpserver.expect_request("/site/api/submissions").respond_with_handler(FakeApi([receiver_record(1)]))
+    httpserver.expect_request("/broken/api/submissions").respond_with_handler(FakeApi([]))
+    write_sources(project, httpserver)
+    sources = project / "feedback" / "sources.yml"
+    with sources.open("a", encoding="utf-8") as file:
+        file.write("  - name: mystery\n    type: carrier-pigeon\n")
+    line = len(sources.read_text(encoding="utf-8").splitlines())
+    status, lines = run_sync(project)
+    said = "\n".join(lines)
+    assert status == 1, said
+    assert f'sources.yml:{line}: error: "carrier-pigeon" is not a type of source.' in said
+    assert line_for(lines, "mystery").startswith("mystery: FAILED after 0 new")
+    assert line_for(lines, "site") == "site: ok, 1 new, 0 updated, 0 unchanged"
+    assert "1 of 4 sources failed" in lines[-1] and "(exit status 1)" in lines[-1]
+    assert stored_keys(project)["site"] == {"sub-1"}
+    assert json.loads(published(project)["feedback.json"])["total"] == 7  # six from the export, one from site
+
+
 def test_nothing_could_be_done_is_exit_status_2_and_nothing_is_published(project: Path,
                                                                          httpserver: HTTPServer) -> None:
     status, lines = run_sync(project)  # no sources.yml
@@ -199,9 +220,10 @@ def test_nothing_could_be_done_is_exit_status_2_and_nothing_is_published(project
 
     httpserver.expect_request("/site/api/submissions").respond_with_handler(FakeApi([receiver_record(1)]))
     httpserver.expect_request("/broken/api/submissions").respond_with_handler(FakeApi([]))
+    # A sources.yml that is not a list of sources at all (a mistake in one entry is exit status 1: below).
     write_sources(project, httpserver)
     with (project / "feedback" / "sources.yml").open("a", encoding="utf-8") as file:
-        file.write("  - name: mystery\n    type: carrier-pigeon\n")
+        file.write("   - name: mis-indented\n")
     status, lines = run_sync(project)
     assert status == 2 and "Stopped before collecting anything" in " ".join(lines), lines
     assert not (project / "var" / "feedback" / "collected.sqlite3").exists()

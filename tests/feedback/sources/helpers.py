@@ -7,6 +7,7 @@ served by pytest-httpserver through ``respond_with_handler``: real HTTP on
 """
 from __future__ import annotations
 
+import copy
 import json
 import socket
 import struct
@@ -15,6 +16,8 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer
@@ -31,6 +34,10 @@ NOW = 1_717_000_000.0  # the fixed clock of the tests' HTTP clients (2024-05-29)
 TOKEN = "secret-token-for-the-fake-services-0123"  # 32+ characters, as the receiver requires
 ROLES = (("prison", "Prison"), ("probation-service", "Probation service"), ("charity", "Charity"),
          ("other", "Other"))
+# Answers in the shapes the services publish, kept beside the tests (samples/*/README.md says where).
+SAMPLES = Path(__file__).parent / "samples"
+FORMSPREE_SAMPLE: dict[str, Any] = json.loads((SAMPLES / "formspree" / "submissions.json").read_text("utf-8"))
+TALLY_SAMPLE: dict[str, Any] = json.loads((SAMPLES / "tally" / "submissions.json").read_text("utf-8"))
 
 
 @dataclass
@@ -130,11 +137,16 @@ class FakeNetlify(Fake):
         return newest_first[(page - 1) * per_page:page * per_page]
 
 
-# Formspree
+# Formspree: records shaped like samples/formspree/submissions.json (its README says where
+# Formspree documents that shape): `_date` without a zone and with microseconds, and `_status`.
+def formspree_date(i: int) -> str:
+    """The i-th submission's `_date` as Formspree writes it, one minute apart."""
+    return f"2024-05-01T10:{i:02d}:00.{i:06d}"
+
+
 def formspree_record(i: int, **data: Any) -> dict[str, Any]:
-    record = {"_date": f"2024-05-01T10:{i:02d}:00.000Z", "page": "cases/peer-mentors/", "kind": "toolkit",
-              "intention": "Just interested", "role": "Charity", "rating": "3", "comments": f"Formspree {i}",
-              "consent": "yes", "email": ""}
+    record = copy.deepcopy(FORMSPREE_SAMPLE["submissions"][0])
+    record.update({"_date": formspree_date(i), "comments": f"Formspree {i}"})
     record.update(data)
     return record
 
@@ -150,60 +162,83 @@ class FakeFormspree(Fake):
         assert args["order"] == "asc"
         limit, offset = int(args["limit"]), int(args["offset"])
         rows = [r for r in self.records if "since" not in args or r["_date"] >= args["since"]]
-        return {"fields": ["page", "kind", "comments"], "submissions": rows[offset:offset + limit]}
+        return {"fields": FORMSPREE_SAMPLE["fields"], "submissions": rows[offset:offset + limit]}
+
+    def deliver(self) -> None:
+        """What Formspree does after a submission arrives: its notifications go out and
+        each one's flags change (another plugin runs, an e-mail is delivered)."""
+        for record in self.records:
+            status = record.setdefault("_status", {})
+            status["feedback-team@example.org"] = {"delivered": True, "processed": True, "dispatched": True}
+            status["plugin:discord"] = {"processed": True}
 
 
-# Tally
-TALLY_QUESTIONS = [
-    {"id": "qPage", "type": "HIDDEN_FIELDS", "title": "Page"},
-    {"id": "qWhy", "type": "MULTIPLE_CHOICE", "title": "What brings you here?"},
-    {"id": "qRole", "type": "DROPDOWN", "title": "Your role"},
-    {"id": "qRate", "type": "RATING", "title": "How useful was this page?"},
-    {"id": "qText", "type": "TEXTAREA", "title": "Comments"},
-    {"id": "qOk", "type": "CHECKBOXES", "title": "May we publish your comment without your name?"},
-    {"id": "qOther", "type": "INPUT_TEXT", "title": "Anything else?"},
-]
-TALLY_FIELDS = {"page": "Page", "intention": "What brings you here?", "role": "your role",
+# Tally: answers shaped like samples/tally/submissions.json (its README says where Tally publishes
+# that shape): choices answered with option ids, hidden fields as one object keyed by name.
+TALLY_QUESTIONS: list[dict[str, Any]] = TALLY_SAMPLE["questions"]
+TALLY_FIELDS = {"page": "page", "kind": "kind", "intention": "What brings you here?", "role": "your role",
                 "rating": "How useful was this page?", "comment": "Comments",
                 "consent": "May we publish your comment without your name?"}
 
 
-def tally_record(i: int, *, completed: bool = True, intention: Any = ("Just interested",),
-                 role: Any = ("Probation service",)) -> dict[str, Any]:
+def tally_option(question: str, label: str) -> str:
+    """The id of the option labelled ``label`` in the sample's question ``question``."""
+    (found,) = [option["id"] for q in TALLY_QUESTIONS if q["id"] == question for f in q["fields"]
+                for option in f.get("options", []) if option["text"] == label]
+    return str(found)
+
+
+def tally_stamp(i: int) -> str:
+    """The i-th submission's `submittedAt`, as Tally writes it (UTC, milliseconds, Z)."""
+    return f"2024-05-01T{10 + i // 60:02d}:{i % 60:02d}:00.000Z"
+
+
+def tally_record(i: int, *, completed: bool = True, intention: str | None = "Just interested",
+                 role: str | None = "Probation service", consent: bool = True) -> dict[str, Any]:
+    """A submission as Tally lists it; ``intention`` and ``role`` are option labels, sent as ids."""
+    answers: list[tuple[str, Any]] = [
+        ("qHidden", {"page": "https://example.org/cases/peer-mentors/", "kind": "case"}),
+        ("qWhy", [tally_option("qWhy", intention)] if intention else None),
+        ("qRole", [tally_option("qRole", role)] if role else None),
+        ("qRate", 4),
+        ("qText", f"Tally {i}"),
+        ("qOk", [tally_option("qOk", "Yes, you may")] if consent else []),
+        ("qOther", "ignored"),
+    ]
     return {"id": f"t{i:03d}", "formId": "wMZqLo", "respondentId": f"r{i}", "isCompleted": completed,
-            "submittedAt": stamp(i),
-            "responses": [
-                {"id": f"a{i}1", "questionId": "qPage", "answer": "https://example.org/cases/peer-mentors/"},
-                {"id": f"a{i}2", "questionId": "qWhy", "answer": list(intention)},
-                {"id": f"a{i}3", "questionId": "qRole", "answer": list(role)},
-                {"id": f"a{i}4", "questionId": "qRate", "answer": 4},
-                {"id": f"a{i}5", "questionId": "qText", "answer": f"Tally {i}"},
-                {"id": f"a{i}6", "questionId": "qOk", "answer": ["Yes, you may"]},
-                {"id": f"a{i}7", "questionId": "qOther", "answer": "ignored"},
-            ]}
+            "submittedAt": tally_stamp(i),
+            "responses": [{"id": f"a{i}-{n}", "questionId": question, "answer": answer}
+                          for n, (question, answer) in enumerate(answers) if answer is not None]}
 
 
 @dataclass
 class FakeTally(Fake):
-    """GET /forms/{id}/submissions?page&filter[&afterId], newest first; afterId
-    keeps only the submissions newer than that one."""
+    """GET /forms/{id}/submissions?page&filter[&startDate], newest first, ``limit`` a page;
+    ``startDate`` keeps the submissions on or after it, as Tally documents."""
 
     records: list[dict[str, Any]] = field(default_factory=list)  # oldest first; served newest first
     limit: int = 2
+    questions: list[dict[str, Any]] = field(default_factory=lambda: copy.deepcopy(TALLY_QUESTIONS))
 
     def answer(self, args: Any) -> Any:
+        assert "afterId" not in args, "the collector must not page with afterId: its direction is not documented"
         rows = list(self.records)
-        if "afterId" in args:
-            ids = [r["id"] for r in rows]
-            rows = rows[ids.index(args["afterId"]) + 1:]
+        if "startDate" in args:
+            rows = [r for r in rows if _utc(r["submittedAt"]) >= _utc(args["startDate"])]
         if args.get("filter") == "completed":
             rows = [r for r in rows if r["isCompleted"]]
-        rows.reverse()
+        rows.sort(key=lambda r: _utc(r["submittedAt"]), reverse=True)
         page = int(args["page"])
         chunk = rows[(page - 1) * self.limit:page * self.limit]
+        completed = sum(1 for r in self.records if r["isCompleted"])
         return {"page": page, "limit": self.limit, "hasMore": page * self.limit < len(rows),
-                "totalNumberOfSubmissionsPerFilter": {"all": len(rows)},
-                "questions": TALLY_QUESTIONS, "submissions": chunk}
+                "totalNumberOfSubmissionsPerFilter": {"all": len(self.records), "completed": completed,
+                                                      "partial": len(self.records) - completed},
+                "questions": self.questions, "submissions": chunk}
+
+
+def _utc(written: str) -> datetime:
+    return datetime.fromisoformat(written.replace("Z", "+00:00"))
 
 
 # One kit per web source type, for tests that try the same fault on each

@@ -1,20 +1,27 @@
 """sources.yml: read with lines, every mistake reported with file, line and a hint."""
 from __future__ import annotations
 
+import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from core.form import Choices
 from core.problems import Problem, Severity
 from feedback.sources.base import SourceConfig, SourceError
-from feedback.sources.config import build_source, load_sources
+from feedback.sources.config import build_source, load_sources, read_sources
 from feedback.sources.file import FileSource
 from feedback.sources.formspree import FormspreeSource
 from feedback.sources.http import HttpClient
 from feedback.sources.netlify import NetlifySource
 from feedback.sources.receiver import ReceiverSource
 from feedback.sources.tally import TallySource
+from feedback.store import Store
+from tests.builds import BIN, copy_example, quiet_env
+
+from .helpers import TOKEN, FakeFormspree, FakeTally, formspree_record, tally_record
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "feedback" / "sources.example.yml"
 
@@ -112,7 +119,7 @@ def test_file_sources_are_checked(tmp_path: Path) -> None:
 sources:
   - name: export
     type: file
-    path: export.xlsx
+    path: export.ods
     columns:
       pgae: Page
       comment: ""
@@ -132,15 +139,15 @@ sources:
         assert any(ln == line and message in m and hint in h and s is severity for ln, m, h, s in found), (
             line, message, found)
 
-    has(4, "it is not clear whether export.xlsx is CSV or JSON", "format: csv")
-    has(4, "the file export.xlsx does not exist", "folder of sources.yml", Severity.WARNING)
+    has(4, "it is not clear whether export.ods is CSV, JSON or an Excel workbook", "format: csv")
+    has(4, "the file export.ods does not exist", "folder of sources.yml", Severity.WARNING)
     has(5, "`columns` does not name the column with the time", "received_at")
     has(6, "`columns` has `pgae`, which is not one of our fields.", 'Did you mean "page"?')
     has(7, "`columns.comment` must be a column heading")
     has(9, 'maps "Yes, I plan to" to \'practise\', which is not one of our intentions', 'Did you mean "practice"?')
     has(10, "it must be true or false")
     has(11, "the timezone 'Europe/Londn' is not known", "Europe/London")
-    has(15, "`format` must be csv or json, not 'cvs'", 'Did you mean "csv"?')
+    has(15, "`format` must be csv, json or xlsx, not 'cvs'", 'Did you mean "csv"?')
     has(16, "`columns` does not name the column with the time")
     assert configs == []
 
@@ -274,3 +281,94 @@ def test_limits_are_checked_for_a_source_built_without_load_sources(choices: Cho
     config = SourceConfig("web", "receiver", {"url": "https://x.example", "token_env": "T", "max_minutes": -1})
     with pytest.raises(SourceError, match="`max_minutes` must be a number above 0"):
         build_source(config, choices)
+
+
+# Issue 13: a mistake in one entry leaves that source out, and the others are collected
+BAD_ENTRY = """\
+sources:
+  - name: spree
+    type: formspree
+    form_id: xyzabcde
+    token_env: FORMSPREE_KEY
+  - name: broken
+    type: netlify
+    form_id: abc
+    tokenenv: NETLIFY_TOKEN
+  - name: tally
+    type: tally
+    form_id: wMZqLo
+    token_env: TALLY_KEY
+    fields: {comment: Comments}
+"""
+
+
+def test_an_entry_with_a_mistake_is_refused_and_the_others_are_kept(tmp_path: Path, choices: Choices) -> None:
+    path = tmp_path / "sources.yml"
+    path.write_text(BAD_ENTRY, encoding="utf-8")
+    loaded = read_sources(path)
+    assert [c.name for c in loaded.configs] == ["spree", "tally"]
+    assert loaded.usable and [r.name for r in loaded.refused] == ["broken"]
+    (refused,) = loaded.refused
+    assert refused.line == 6 and {p.line for p in refused.problems} == {6, 9}  # no token_env; tokenenv
+    with pytest.raises(SourceError) as raised:
+        list(refused.pages(None))
+    said = str(raised.value)
+    assert said.startswith(f'Source "broken": it was not collected, because its entry in {path}:6 has a mistake')
+    assert "It has 1 more mistake, listed above the table." in said
+    report = loaded.left_out()
+    assert f"{path}:9: error: `tokenenv` is not a setting of a netlify source." in report
+    assert '1 source in sources.yml has mistakes and is left out ("broken")' in report
+
+
+@pytest.mark.parametrize("text", [
+    "sources:\n  - name: a\n    type: receiver\n   url: x\n",
+    "source:\n  - name: a\n    type: receiver\n    url: http://x\n    token_env: T\n",
+    "sources: netlify\n",
+], ids=["not-yaml", "unknown-top-key", "not-a-list"])
+def test_a_file_that_is_wrong_as_a_whole_is_not_usable(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "sources.yml"
+    path.write_text(text, encoding="utf-8")
+    assert not read_sources(path).usable
+    assert not read_sources(tmp_path / "missing.yml").usable
+
+
+def test_collect_with_a_bad_entry_collects_the_two_good_ones_and_exits_1(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    recent = datetime.now(UTC) - timedelta(days=2)  # within feedback.retention_days
+    spree = FakeFormspree(records=[formspree_record(i, _date=(recent + timedelta(minutes=i)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%f")) for i in (1, 2)])
+    tally = FakeTally(records=[tally_record(i) for i in (1, 2, 3)])
+    for record in tally.records:
+        record["submittedAt"] = (recent + timedelta(minutes=int(record["id"][1:]))).strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z")
+    httpserver.expect_request("/spree/forms/xyzabcde/submissions").respond_with_handler(spree)
+    httpserver.expect_request("/tally/forms/wMZqLo/submissions").respond_with_handler(tally)
+    project = copy_example(tmp_path / "project")
+    text = BAD_ENTRY.replace("    token_env: FORMSPREE_KEY\n",
+                             f"    token_env: FORMSPREE_KEY\n    url: {httpserver.url_for('/spree')}\n")
+    text = text.replace("    token_env: TALLY_KEY\n",
+                        f"    token_env: TALLY_KEY\n    url: {httpserver.url_for('/tally')}\n")
+    line = text.splitlines().index("    tokenenv: NETLIFY_TOKEN") + 1
+    sources = project / "feedback" / "sources.yml"
+    sources.parent.mkdir(exist_ok=True)
+    sources.write_text(text, encoding="utf-8")
+    store_path = tmp_path / "store.sqlite3"
+    result = subprocess.run(
+        [str(BIN / "showcase"), "feedback", "collect", "--no-progress", "--store", str(store_path)], cwd=project,
+        env={**quiet_env(), "FORMSPREE_KEY": TOKEN, "TALLY_KEY": TOKEN}, capture_output=True, text=True,
+        timeout=120)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert "Traceback" not in said
+    assert f"{sources}:{line}: error: `tokenenv` is not a setting of a netlify source." in said
+    assert 'Did you mean "token_env"?' in said
+    assert "broken: Source \"broken\": it was not collected, because its entry in" in said
+    assert "1 of 3 sources failed." in said
+    store = Store(store_path)
+    try:
+        by_source: dict[str, int] = {}
+        for stored_response in store.responses(include_spam=True):
+            by_source[stored_response.response.source] = by_source.get(stored_response.response.source, 0) + 1
+    finally:
+        store.close()
+    assert by_source == {"spree": 2, "tally": 3}

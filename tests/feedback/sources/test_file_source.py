@@ -1,4 +1,5 @@
-"""Exports from survey tools, as CSV or JSON, mapped by column heading."""
+"""Exports from survey tools, as CSV or JSON, mapped by column heading (.xlsx and the
+shapes particular tools write: test_exports.py)."""
 from __future__ import annotations
 
 import csv
@@ -170,8 +171,8 @@ def test_a_missing_file_is_a_source_error(tmp_path: Path, choices: Choices) -> N
 
 
 def test_an_unknown_format_is_a_source_error(tmp_path: Path, choices: Choices) -> None:
-    with pytest.raises(SourceError, match="`format: csv` or `format: json`"):
-        source_for(tmp_path, choices, path="export.xlsx")
+    with pytest.raises(SourceError, match="`format: csv`, `format: json` or `format: xlsx`"):
+        source_for(tmp_path, choices, path="export.ods")
 
 
 def test_a_long_export_is_saved_in_pages(tmp_path: Path, choices: Choices, store: Store) -> None:

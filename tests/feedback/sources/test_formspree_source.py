@@ -1,7 +1,12 @@
-"""Formspree: oldest first by offset, since the last _date, keyed by content."""
+"""Formspree: oldest first by offset, since the last _date, keyed by what the reader sent.
+
+The fake answers in the shape of samples/formspree/submissions.json (Formspree's
+documented "Sample result"): `_date` without a zone and with microseconds, and
+`_status`, the delivery flags that change after a submission arrives."""
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -16,7 +21,7 @@ from feedback.sources.formspree import FormspreeSource
 from feedback.sources.http import HttpClient
 from feedback.store import Store
 
-from .helpers import TOKEN, FakeFormspree, collect, formspree_record
+from .helpers import FORMSPREE_SAMPLE, TOKEN, FakeFormspree, collect, formspree_date, formspree_record
 
 NAME = "formspree"
 PATH = "/forms/xyzabcde/submissions"
@@ -49,8 +54,7 @@ def fake(httpserver: HTTPServer) -> FakeFormspree:
 def test_pages_by_offset_to_a_short_page_each_with_its_cursor(source: FormspreeSource, fake: FakeFormspree) -> None:
     pages = list(source.pages(None))
     assert [(len(p.responses), p.cursor, p.more) for p in pages] == [
-        (2, "2024-05-01T10:02:00.000Z", True), (2, "2024-05-01T10:04:00.000Z", True),
-        (1, "2024-05-01T10:05:00.000Z", False)]
+        (2, formspree_date(2), True), (2, formspree_date(4), True), (1, formspree_date(5), False)]
     assert [(a["offset"], a["limit"], a["order"], "since" in a) for a in fake.seen] == [
         ("0", "2", "asc", False), ("2", "2", "asc", False), ("4", "2", "asc", False)]
 
@@ -59,18 +63,19 @@ def test_a_rerun_asks_only_since_the_saved_cursor(source: FormspreeSource, fake:
     assert collect(source, store).new == 5
     fake.seen.clear()
     counts = collect(source, store)
-    assert fake.seen == [{"order": "asc", "limit": "2", "offset": "0", "since": "2024-05-01T10:05:00.000Z"}]
+    # The cursor is `_date` as Formspree wrote it, the form `since` takes: no zone, microseconds.
+    assert fake.seen == [{"order": "asc", "limit": "2", "offset": "0", "since": "2024-05-01T10:05:00.000005"}]
     assert counts.new == 0 and counts.unchanged == 1  # `since` includes the last one seen; the store upserts
     fake.records += [formspree_record(6), formspree_record(7)]
     counts = collect(source, store)
-    assert counts.new == 2 and store.cursor(NAME) == "2024-05-01T10:07:00.000Z"
+    assert counts.new == 2 and store.cursor(NAME) == formspree_date(7)
 
 
 def test_a_submission_arriving_between_pages_is_collected_in_the_same_run(source: FormspreeSource,
                                                                           fake: FakeFormspree, store: Store) -> None:
     fake.after_request[2] = lambda: fake.records.append(formspree_record(6))
     counts = collect(source, store)
-    assert counts.new == 6 and store.cursor(NAME) == "2024-05-01T10:06:00.000Z"
+    assert counts.new == 6 and store.cursor(NAME) == formspree_date(6)
 
 
 def test_duplicates_across_pages_are_stored_once(source: FormspreeSource, httpserver: HTTPServer,
@@ -87,10 +92,10 @@ def test_duplicates_across_pages_are_stored_once(source: FormspreeSource, httpse
     assert (counts.new, counts.unchanged) == (3, 1)
 
 
-def test_the_key_is_the_hash_of_the_record_and_stable_across_runs(source: FormspreeSource, fake: FakeFormspree,
-                                                                  store: Store) -> None:
+def test_the_key_is_the_hash_of_what_was_sent_and_stable_across_runs(source: FormspreeSource, fake: FakeFormspree,
+                                                                     store: Store) -> None:
     collect(source, store)
-    record = formspree_record(3)
+    record = {name: value for name, value in formspree_record(3).items() if name != "_status"}
     expected = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False,
                                          separators=(",", ":")).encode()).hexdigest()
     keys = [r.response.key for r in store.responses()]
@@ -137,3 +142,38 @@ def test_a_record_without_a_date_is_a_source_error(source: FormspreeSource, fake
     fake.records = [{"page": "cases/a/", "comments": "no date"}]
     with pytest.raises(SourceError, match='no usable "_date"'):
         collect(source, store)
+
+
+# Issue 13: `_status` changes after a submission arrives
+def test_a_second_pull_after_the_delivery_flags_change_is_0_new(source: FormspreeSource, fake: FakeFormspree,
+                                                                store: Store) -> None:
+    assert all("_status" in record for record in fake.records)  # as Formspree sends them
+    first = collect(source, store)
+    assert first.new == 5
+    fake.deliver()  # the e-mail is delivered, a plugin runs: every record's `_status` is different now
+    again = collect(source, store)  # from the cursor: the last one comes again (`since` includes it)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
+    everything = [store.save_page(NAME, page.responses, page.cursor) for page in source.pages(None)]
+    assert sum(c.new for c in everything) == 0 and sum(c.updated for c in everything) == 0
+    assert len(store.responses(include_spam=True)) == 5
+
+
+def test_delivery_flags_are_not_kept(source: FormspreeSource, fake: FakeFormspree, store: Store) -> None:
+    # They name the form's notification recipients, which are not the reader's answer.
+    collect(source, store)
+    assert all("_status" not in r.response.raw for r in store.responses(include_spam=True))
+    assert all(r.response.raw["_date"] for r in store.responses(include_spam=True))
+
+
+def test_the_documented_sample_is_read_as_it_is(source: FormspreeSource, httpserver: HTTPServer,
+                                                store: Store) -> None:
+    httpserver.expect_request(PATH).respond_with_handler(
+        FakeFormspree(records=copy.deepcopy(FORMSPREE_SAMPLE["submissions"])))
+    assert collect(source, store).new == 2
+    first, second = sorted((r.response for r in store.responses()), key=lambda r: r.received_at)
+    # A zone-less `_date` is UTC; its microseconds are cut to the store's milliseconds.
+    assert (first.received_at, second.received_at) == ("2024-05-01T10:01:00.123+00:00",
+                                                       "2024-05-01T10:02:00.654+00:00")
+    assert (first.intention, first.role, second.intention, second.role) == ("interested", "charity",
+                                                                            "practice", "prison")
+    assert store.cursor(NAME) == "2024-05-01T10:02:00.654321"

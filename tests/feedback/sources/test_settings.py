@@ -60,13 +60,14 @@ WRONG: dict[str, tuple[Any, str]] = {
     "fields": ({"comments": "Comments"}, "`fields` has `comments`, which is not one of our fields."),
     "columns": ({"received_at": "Timestamp", "pgae": "Page"}, "`columns` has `pgae`, which is not one of our"),
     "path": ("", "`path` must be the file's path."),
-    "format": ("xlsx", "`format` must be csv or json, not 'xlsx'."),
+    "format": ("ods", "`format` must be csv, json or xlsx, not 'ods'."),
     "page": ("", "`page` must be some text."),
     "date_format": ("", "`date_format` must be some text."),
     "timezone": ("Europe/Londn", "the timezone 'Europe/Londn' is not known."),
     "encoding": ("klingon", "the encoding 'klingon' is not known."),
     "delimiter": (";;", "`delimiter` must be one character"),
     "records": (7, "`records` must be some text."),
+    "sheet": (7, "`sheet` must be some text."),
 }
 
 CASES = [(source_type, option) for source_type, kind in SETTINGS.items() for option in kind.options()]
