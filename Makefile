@@ -150,8 +150,11 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each taking whole test files, so a module's
+# build or server is made once; TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.test-installed lint chromium nginx postgresql deploy-tools node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 clean:
 	rm -rf site .pytest_cache

@@ -22,9 +22,9 @@ intention: "What brings you here?"}``). Three things are not what they seem:
 
 Tally lists newest first, so a run's cursor is saved with its last page only,
 and a crash part way never skips older submissions still to come. A run whose
-answers to a mapped question cannot be read in any submission stops before
-anything is stored: storing every response with an empty page or intention
-would look like success and be wrong.
+answers to a mapped question cannot be read in any submission (or with no page
+in any) stops before anything is stored: storing every response with an empty
+page or intention would look like success and be wrong.
 """
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ from .normalise import fold, moment_of, shown
 from .settings import TallySettings, WebSettings
 from .web import WebSource
 
+# Fields without which a response means nothing: no run may leave them empty in every submission.
+REQUIRED_IN_A_RUN = frozenset({"page"})
 HIDDEN = "HIDDEN_FIELDS"  # the one question that holds every hidden field, answered with an object
 
 
@@ -77,6 +79,7 @@ class TallySource(WebSource):
         seen: set[str] = set()
         read: list[list[FeedbackResponse]] = []
         answered: set[str] = set()  # our fields some submission of this run answered readably
+        given: set[str] = set()  # our fields some submission of this run gave any answer to
         number = 1
         while True:
             params: dict[str, Any] = {"page": number, "filter": "completed"}
@@ -100,8 +103,9 @@ class TallySource(WebSource):
             for record in records:
                 if record.get("isCompleted") is False:
                     continue  # a reader who left the form part way: not a response yet
-                response, filled = self._response(reply, record, places)
+                response, filled, present = self._response(reply, record, places)
                 answered |= filled
+                given |= present
                 moment = moment_of(response.received_at)
                 newest = moment if newest is None or moment > newest else newest
                 responses.append(response)
@@ -110,7 +114,7 @@ class TallySource(WebSource):
                 break
             number += 1
         if any(read):
-            self._check_answered(answered)
+            self._check_answered(answered, given)
         for i, responses in enumerate(read):
             last = i == len(read) - 1
             yield Page(responses, _written(newest) if last and newest else (cursor if last else None), not last)
@@ -161,25 +165,33 @@ class TallySource(WebSource):
         return result
 
     def _response(self, reply: JsonReply, record: dict[str, Any],
-                  places: dict[str, Where]) -> tuple[FeedbackResponse, set[str]]:
-        """One submission, and which of our fields it answered in a form we could read."""
+                  places: dict[str, Where]) -> tuple[FeedbackResponse, set[str], set[str]]:
+        """One submission; which of our fields it answered in a form we could read; which it answered at all."""
         key = str(record["id"])
         answers: dict[str, Any] = {}
         for answer in self.records(reply, record.get("responses", []), "a list of answers"):
             answers.setdefault(str(answer.get("questionId")), answer.get("answer"))
         fields: dict[str, Any] = {}
+        present: set[str] = set()
         for name, place in places.items():
-            value = _read(answers.get(place.question), place)
+            given = answers.get(place.question)
+            if not _empty(given):
+                present.add(name)
+            value = _read(given, place)
             if not _empty(value):
                 fields[name] = value
         submitted = self.field(reply, record, "submittedAt", str, f"submission {key}")
         response = self.normaliser.response(key=key, where=f"submission {key}", fields=fields,
                                             received_at=submitted, raw=record)
-        return response, set(fields)
+        return response, set(fields), present
 
-    def _check_answered(self, answered: set[str]) -> None:
-        """Stop before storing when a mapped question has no readable answer in any submission."""
-        unread = [name for name in self.titles if name not in answered]
+    def _check_answered(self, answered: set[str], given: set[str]) -> None:
+        """Stop before storing when a mapped question was answered in this run but never in a form
+        we could read (option ids that resolve to nothing, hidden fields as text), or when no
+        submission says which page it is about. An optional question that nobody in this run
+        answered (a comment, a rating) is not a fault: a run may fetch only one submission."""
+        unread = [name for name in self.titles
+                  if name not in answered and (name in given or name in REQUIRED_IN_A_RUN)]
         if not unread:
             return
         said = "; ".join(f'"{self.titles[name]}" (fields.{name})' for name in unread)

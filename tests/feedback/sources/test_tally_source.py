@@ -147,14 +147,32 @@ def test_an_option_id_the_questions_do_not_list_is_not_a_label(source: TallySour
     assert other.raw["responses"][2]["answer"] == ["an-option-id-removed-from-the-form"]  # kept as it came
 
 
-def test_a_mapped_question_unanswered_in_every_submission_stops_the_run(source: TallySource, fake: FakeTally,
-                                                                        store: Store) -> None:
+def test_an_optional_question_nobody_in_a_run_answered_is_not_an_error(source: TallySource, fake: FakeTally,
+                                                                       store: Store) -> None:
+    # A run may fetch one or two submissions: all of them skipping a question is ordinary.
     fake.records = [tally_record(i, intention=None) for i in range(1, 6)]
+    assert collect(source, store).new == 5
+    assert {r.response.intention for r in store.responses()} == {""}
+
+
+def test_a_question_answered_but_never_readable_stops_the_run(source: TallySource, fake: FakeTally,
+                                                               store: Store) -> None:
+    # Option ids the questions do not list, in every submission: the shape is not what we read.
+    for record in fake.records:
+        record["responses"][1]["answer"] = ["an-id-the-questions-do-not-list"]
     with pytest.raises(SourceError) as raised:
         collect(source, store)
     message = str(raised.value)
     assert '"What brings you here?" (fields.intention)' in message and "Nothing from this run was stored" in message
     assert keys(store) == [] and store.cursor(NAME) is None
+
+
+def test_no_page_in_any_submission_stops_the_run(source: TallySource, fake: FakeTally, store: Store) -> None:
+    for record in fake.records:
+        record["responses"] = record["responses"][1:]  # the hidden fields left out altogether
+    with pytest.raises(SourceError, match=r'"page" \(fields\.page\)'):
+        collect(source, store)
+    assert keys(store) == []
 
 
 def test_answers_that_cannot_be_read_stop_the_run_rather_than_store_empty_values(
